@@ -1,0 +1,65 @@
+# Arabic NER and number-claim training. `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help setup data silver train train-ner train-claims smoke mini tag test test-all bench push clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	@# torch 2.13.0 first: a CPU build on these machines, the normal build elsewhere; never a stray CUDA download
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
+
+silver: $(STAMP) ## tag the ant-news articles with the rule tagger (silver claims data)
+	$(PY) -m train silver configs/data.yaml
+
+data: silver ## build the default dataset (seed gold, ANERcorp, gold and silver claims)
+	$(PY) -m train data configs/data.yaml
+
+train-ner: data ## fine-tune CAMeLBERT for NER (configs/ner.yaml)
+	$(PY) -m train fit configs/ner.yaml
+
+train-claims: data ## fine-tune CAMeLBERT for number claims (configs/claims.yaml)
+	$(PY) -m train fit configs/claims.yaml
+
+train: train-ner train-claims ## the main job: data, then both models with their cards
+
+smoke: $(STAMP) ## offline: tiny BERT for both tasks on seed + fixtures, then tag the seed article
+	$(PY) -m train data configs/tiny.yaml
+	$(PY) -m train fit configs/tiny.yaml train.task=ner
+	$(PY) -m train fit configs/tiny.yaml train.task=claims
+	$(PY) -m train tag --ner runs/tiny-ner/model --claims runs/tiny-claims/model seeds/ -o runs/tag/seeds.jsonl --table
+
+mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (configs/mini.yaml)
+	$(PY) -m train data configs/mini.yaml
+	$(PY) -m train fit configs/mini.yaml
+
+tag: $(STAMP) ## tag seeds/ with the smoke models and print the claims table
+	@test -d runs/tiny-claims/model || $(MAKE) smoke
+	$(PY) -m train tag --ner runs/tiny-ner/model --claims runs/tiny-claims/model seeds/ -o runs/tag/seeds.jsonl --table
+
+test: $(STAMP) ## the test suite (fast tests and the smoke training path)
+	$(PY) -m pytest -q
+
+test-all: $(STAMP) ## every test, slow ones included
+	$(PY) -m pytest -q -m ""
+
+bench: $(STAMP) ## CPU benchmarks against the run_ner.py recipe (bench/)
+	$(PY) -m bench.cpu
+
+push: $(STAMP) ## publish a model folder: make push MODEL=runs/ner/model REPO=org/name [DRY=1]
+	$(PY) -m train push $(MODEL) --repo-id $(REPO) $(if $(DRY),--dry-run,)
+
+clean: ## remove runs/ (datasets, models, checkpoints)
+	rm -rf runs

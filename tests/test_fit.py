@@ -1,0 +1,135 @@
+"""The smoke training path through the real command line: metrics, pipeline, card, resume, 2 processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from huggingface_hub import ModelCard
+
+import train.fit as fit_module
+from train.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("tiny") / "data"
+    assert main(["data", "configs/tiny.yaml", f"data.output={output}"]) == 0
+    return output
+
+
+def fit_args(data_dir: Path, run_dir: Path, *extra: str) -> list[str]:
+    return ["fit", "configs/tiny.yaml", f"data.output={data_dir}", f"train.output_dir={run_dir}", "train.epochs=3", *extra]
+
+
+@pytest.fixture(scope="module")
+def ner_model(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run_dir = tmp_path_factory.mktemp("run") / "ner"
+    assert main(fit_args(data_dir, run_dir, "train.epochs=15")) == 0
+    return run_dir / "model"
+
+
+def test_fit_writes_a_complete_model_folder(ner_model: Path) -> None:
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
+        assert (ner_model / name).is_file(), name
+    config = json.loads((ner_model / "config.json").read_text())
+    assert config["id2label"]["1"] == "B-PERS" and config["label2id"]["I-MISC"] == 8
+    results = json.loads((ner_model / "eval_results.json").read_text())
+    for split in ("validation", "test"):
+        assert set(results[split]) >= {"strict", "conlleval", "accuracy", "by_source"}
+        assert 0.0 <= results[split]["strict"]["f1"] <= 1.0
+    assert (ner_model / "classification_report_test.txt").is_file()
+    assert not list(ner_model.parent.glob(".model*")), "no temporary folder is left behind"
+
+
+def test_model_loads_in_pipeline_and_tags_the_seed(ner_model: Path) -> None:
+    from transformers import pipeline
+
+    tagger = pipeline("token-classification", model=str(ner_model), aggregation_strategy="first")
+    first_line = SEED_TEXT.splitlines()[0]
+    entities = tagger(first_line)
+    assert entities, "the seed article is in the tiny training set: its entities are memorized"
+    for entity in entities:
+        assert entity["entity_group"] in {"PERS", "LOC", "ORG", "MISC"}
+        assert first_line[entity["start"] : entity["end"]] == entity["word"]
+    diacritized = "استسلمَ مِئاتٌ مِنْ مُقاتِلي الدولةِ الإسلاميةِ"
+    assert tagger.tokenizer(diacritized).tokens() == tagger.tokenizer("استسلم مئات من مقاتلي الدولة الإسلامية").tokens()
+
+
+def test_model_card_parses_and_model_index_round_trips(ner_model: Path) -> None:
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
+    card = ModelCard.load(ner_model / "README.md")
+    assert card.data.language == "ar" and card.data.pipeline_tag == "token-classification"
+    results = json.loads((ner_model / "eval_results.json").read_text())
+    _, parsed = model_index_to_eval_results(card.data.to_dict()["model-index"])
+    f1 = {(r.dataset_split, r.metric_name): r.metric_value for r in parsed}
+    strict = [value for (split, name), value in f1.items() if split == "test" and "strict" in name.lower() and "f1" in name.lower()]
+    assert strict and abs(strict[0] - round(results["test"]["strict"]["f1"], 4)) < 1e-9
+    assert "learning_rate" in card.text and "ANERcorp" in card.text
+
+
+def test_evaluate_command_rewrites_results(ner_model: Path, capsys: pytest.CaptureFixture) -> None:
+    before = json.loads((ner_model / "eval_results.json").read_text())
+    (ner_model / "eval_results.json").unlink()
+    assert main(["evaluate", str(ner_model), "--split", "test"]) == 0
+    after = json.loads((ner_model / "eval_results.json").read_text())
+    assert after["test"]["strict"] == before["test"]["strict"]
+    assert "micro (strict)" in capsys.readouterr().out
+
+
+class Interrupt(fit_module.EpochSummary):
+    """Stops the run like a kill right after the second epoch's checkpoint is saved."""
+
+    def on_save(self, args, state, control, **kwargs):
+        if state.epoch >= 2:
+            raise KeyboardInterrupt
+
+
+def test_resume_after_interruption_matches_uninterrupted(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    straight, resumed = tmp_path / "straight", tmp_path / "resumed"
+    assert main(fit_args(data_dir, straight)) == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(fit_module, "EpochSummary", Interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            main(fit_args(data_dir, resumed))
+    assert not (resumed / "model").exists(), "an interrupted run leaves no model folder"
+    assert list((resumed / "checkpoints").glob("checkpoint-*"))
+    assert main(fit_args(data_dir, resumed)) == 0
+    expected = json.loads((straight / "model" / "eval_results.json").read_text())
+    got = json.loads((resumed / "model" / "eval_results.json").read_text())
+    assert got["test"]["strict"] == expected["test"]["strict"]
+    assert got["validation"]["accuracy"] == expected["validation"]["accuracy"]
+
+
+def test_missing_base_model_fails_at_once(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    args = fit_args(data_dir, tmp_path / "run", "model.tiny=null", "model.base=CAMeL-Lab/bert-base-arabic-camelbert-msa")
+    assert main(args) == 2
+    error = capsys.readouterr().err
+    assert "cannot load the base model 'CAMeL-Lab/bert-base-arabic-camelbert-msa'" in error
+    assert "model.base=" in error and not (tmp_path / "run" / "model").exists()
+
+
+def test_two_process_cpu_training_with_accelerate(data_dir: Path, tmp_path: Path) -> None:
+    """``accelerate launch --cpu`` alone starts one process unless MPI is set up (accelerate 1.x), so two
+    CPU processes are launched through torchrun (``--multi_gpu``) with ``ACCELERATE_USE_CPU=1`` (gloo)."""
+    run_dir = tmp_path / "ddp"
+    command = [
+        sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+        "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "train",
+        *fit_args(data_dir, run_dir, "train.epochs=1"),
+    ]
+    env = {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    state = json.loads(next((run_dir / "checkpoints").glob("checkpoint-*/trainer_state.json")).read_text())
+    assert state["global_step"] == 2, "27 sentences, batch 8 per process on 2 processes: 2 steps"
+    assert (run_dir / "model" / "model.safetensors").is_file()
+    assert done.stdout.count("epoch 1.00 | step 2") == 1, "one summary line, from the main process only"

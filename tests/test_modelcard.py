@@ -1,0 +1,186 @@
+"""Model card: valid hub metadata, a model-index that round-trips, and the expected sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from huggingface_hub import ModelCard
+from huggingface_hub.repocard_data import model_index_to_eval_results
+
+from train.metrics import compute_seqeval
+from train.modelcard import write_model_card
+
+BASE = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
+LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "other names | events"}
+CONFIG = {
+    "task": "ner",
+    "model": {"base": BASE, "max_length": 256},
+    "training": {"learning_rate": 3e-5, "epochs": 3, "fp16": False, "seeds": [13, 42]},
+    "data": {"sources": [{"name": "anercorp", "path": "{data_root}/anercorp/train.txt"}]},
+}
+SOURCES = [
+    {
+        "name": "ANERcorp (CAMeL Lab split)",
+        "description": "Arabic news annotated with PERS, LOC, ORG and MISC.",
+        "license": "CC BY-SA 4.0",
+        "url": "https://camel.abudhabi.nyu.edu/anercorp/",
+    },
+    {"name": "seed-gold", "description": "One article annotated by hand", "license": "Apache-2.0", "url": None},
+]
+VERSIONS = {"transformers": "5.0.0", "torch": "2.5.0", "seqeval": "1.2.2"}
+METRICS = {
+    "validation": compute_seqeval(
+        [["B-PERS", "I-PERS", "O", "B-LOC"], ["B-ORG", "O", "I-MISC"]],
+        [["B-PERS", "I-PERS", "O", "B-LOC"], ["B-LOC", "O", "I-MISC"]],
+    ),
+    "test": compute_seqeval(
+        [["B-PERS", "O", "B-LOC", "I-LOC"]],
+        [["B-PERS", "O", "B-LOC", "O"]],
+    ),
+}
+
+
+def _write(model_dir: Path, **overrides: object) -> Path:
+    arguments: dict[str, object] = dict(
+        task="ner",
+        labels=LABELS,
+        base_model=BASE,
+        config=CONFIG,
+        metrics=METRICS,
+        data_sources=SOURCES,
+        versions=VERSIONS,
+        model_name="camelbert-msa-ner",
+    )
+    arguments.update(overrides)
+    return write_model_card(model_dir, **arguments)  # type: ignore[arg-type]
+
+
+def test_metadata_fields(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    assert path == tmp_path / "README.md"
+    data = ModelCard.load(path).data
+    assert data.language == "ar"
+    assert data.license == "apache-2.0"
+    assert data.base_model == BASE
+    assert data.datasets == ["ANERcorp (CAMeL Lab split)", "seed-gold"]
+    assert data.pipeline_tag == "token-classification"
+    assert data.library_name == "transformers"
+    assert data.tags == ["arabic", "ner", "token-classification", "bert"]
+    assert data.metrics == ["seqeval"]
+    assert data.model_name == "camelbert-msa-ner"
+
+
+def test_model_index_round_trips(tmp_path: Path) -> None:
+    text = _write(tmp_path).read_text(encoding="utf-8")
+    metadata = yaml.safe_load(text.split("---\n")[1])
+    name, results = model_index_to_eval_results(metadata["model-index"])
+    assert name == "camelbert-msa-ner"
+    assert len(metadata["model-index"][0]["results"]) == len(METRICS)  # one result per split
+
+    by_key = {(r.dataset_split, r.metric_name): r for r in results}
+    for split, scores in METRICS.items():
+        strict_f1 = by_key[(split, "F1 (strict IOB2)")]
+        assert strict_f1.metric_type == "f1"
+        assert strict_f1.task_type == "token-classification"
+        assert strict_f1.dataset_type == "ANERcorp (CAMeL Lab split)+seed-gold"
+        assert strict_f1.metric_value == round(scores["strict"]["f1"], 4)
+        assert strict_f1.metric_value == pytest.approx(scores["strict"]["f1"], abs=5e-5)
+        assert by_key[(split, "F1 (conlleval)")].metric_value == round(scores["conlleval"]["f1"], 4)
+        assert by_key[(split, "Precision (strict IOB2)")].metric_value == round(scores["strict"]["precision"], 4)
+        assert by_key[(split, "Recall (strict IOB2)")].metric_value == round(scores["strict"]["recall"], 4)
+
+    # The loaded card exposes the same results.
+    loaded = ModelCard.load(tmp_path / "README.md").data.eval_results
+    assert sorted((r.dataset_split, r.metric_name, r.metric_value) for r in loaded) == sorted(
+        (r.dataset_split, r.metric_name, r.metric_value) for r in results
+    )
+
+
+def test_strict_and_conlleval_differ_in_index(tmp_path: Path) -> None:
+    # validation has a stray I-MISC: conlleval counts it (and gets it right), strict does not.
+    assert METRICS["validation"]["strict"]["f1"] != METRICS["validation"]["conlleval"]["f1"]
+    results = ModelCard.load(_write(tmp_path)).data.eval_results
+    f1 = {r.metric_name: r.metric_value for r in results if r.dataset_split == "validation" and r.metric_type == "f1"}
+    assert f1 == {"F1 (strict IOB2)": 0.6667, "F1 (conlleval)": 0.75}
+
+
+def test_body_sections(tmp_path: Path) -> None:
+    text = ModelCard.load(_write(tmp_path, repo_id="acme/camelbert-msa-ner")).text
+    for heading in (
+        "## Labels",
+        "## Training data",
+        "## Training procedure",
+        "## Evaluation",
+        "### validation",
+        "### test",
+        "## Intended uses and limitations",
+        "## How to use",
+        "## Framework versions",
+        "## Citation",
+    ):
+        assert heading in text
+    assert "| `PERS` | `B-PERS`, `I-PERS` | person |" in text
+    assert "other names \\| events" in text  # pipes escaped inside table cells
+    assert "CC BY-SA 4.0" in text and "https://camel.abudhabi.nyu.edu/anercorp/" in text
+    assert "- **seed-gold**: One article annotated by hand. Licence: Apache-2.0.\n" in text  # no url
+    main, full = text.split("<details>")
+    assert "| `training.learning_rate` | 3e-05 |" in main
+    assert "| `model.base` | CAMeL-Lab/bert-base-arabic-camelbert-msa |" in main
+    assert "seeds" not in main
+    assert "| `training.seeds` | [13, 42] |" in full
+    assert "| `data.sources[0].path` | {data_root}/anercorp/train.txt |" in full
+    assert "| LOC | 0.5000 | 1.0000 | 0.6667 | 1 |" in text  # validation, strict
+    assert "| micro (conlleval) | 0.7500 | 0.7500 | 0.7500 | 4 |" in text
+    assert "from transformers import pipeline\n" in text
+    assert 'pipeline("token-classification", model="acme/camelbert-msa-ner", aggregation_strategy="first")' in text
+    assert "- transformers 5.0.0" in text
+    assert "dialect" in text
+    for key in ("inoue-etal-2021-interplay", "benajiba-etal-2007-anersys", "obeid-etal-2020-camel"):
+        assert f"@inproceedings{{{key}," in text
+
+
+def test_claims_card(tmp_path: Path) -> None:
+    sources = [
+        {
+            "name": "Arabic number claims (silver)",
+            "description": "News sentences labelled automatically.",
+            "license": "CC BY 4.0",
+            "url": "https://example.org/claims",
+            "hub_id": "acme/arabic-number-claims",
+        }
+    ]
+    card = ModelCard.load(
+        _write(
+            tmp_path,
+            task="claims",
+            labels={"QTY": "quantity expression", "ENT": "what is counted", "TIME": "time scope"},
+            data_sources=sources,
+            metrics={"test": compute_seqeval([["B-QTY", "B-ENT"]], [["B-QTY", "B-ENT"]])},
+            model_name="camelbert-msa-number-claims",
+            license="mit",
+        )
+    )
+    assert card.data.tags == ["arabic", "number-claims", "token-classification", "bert"]
+    assert card.data.license == "mit"
+    assert card.data.datasets == ["acme/arabic-number-claims"]
+    assert card.data.eval_results[0].dataset_type == "acme/arabic-number-claims"
+    assert "silver" in card.text
+    assert 'model="ORG/NAME"' in card.text
+    assert "benajiba" not in card.text  # ANERcorp is cited only when it is a data source
+    assert "inoue-etal-2021-interplay" in card.text
+
+
+def test_rewrite_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("old", encoding="utf-8")
+    _write(tmp_path)
+    _write(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_unknown_task_is_rejected_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown task"):
+        _write(tmp_path, task="pos")
+    assert not (tmp_path / "README.md").exists()

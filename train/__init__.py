@@ -1,0 +1,1 @@
+"""Arabic NER and number-claim training."""

@@ -1,0 +1,142 @@
+"""The command line: a thin layer over the importable steps.
+
+    python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
+    python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
+    python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
+    python -m train evaluate MODEL_DIR [--split test] re-evaluate a saved model
+    python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
+    python -m train quantity "TEXT"                   one quantity expression -> normalized record
+    python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from train.config import load_config
+from train.errors import UserError
+
+log = logging.getLogger("train")
+
+
+def _config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", help="a YAML file under configs/")
+    parser.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.epochs=5")
+
+
+def cmd_data(args: argparse.Namespace) -> None:
+    from train.dataset import format_counts, prepare_data
+
+    config = load_config(args.config, args.overrides)
+    output, counts = prepare_data(config)
+    print(format_counts(counts))
+    print(f"dataset written to {output}")
+
+
+def cmd_silver(args: argparse.Namespace) -> None:
+    from train.readers import source_files
+    from train.silver import write_silver
+
+    config = load_config(args.config, args.overrides)
+    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus (see data/README.md)")
+    output = config.path(config.silver.output)
+    counts = write_silver(corpus, output, limit=config.silver.limit)
+    print(json.dumps(counts, ensure_ascii=False))
+    print(f"silver claims written to {output}")
+
+
+def cmd_fit(args: argparse.Namespace) -> None:
+    from train.fit import fit
+
+    config = load_config(args.config, args.overrides)
+    output = fit(config)
+    print(f"model written to {output}")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from train.evaluation import evaluate_model
+
+    evaluate_model(Path(args.model_dir), split=args.split, rules=args.rules)
+
+
+def cmd_tag(args: argparse.Namespace) -> None:
+    from train.tagging import tag_files
+
+    tag_files(args.files, ner=args.ner, claims=args.claims, output=args.output, table=args.table, batch_size=args.batch_size)
+
+
+def cmd_quantity(args: argparse.Namespace) -> None:
+    from train.quantity import parse_quantity
+
+    print(json.dumps(parse_quantity(args.text).to_dict(), ensure_ascii=False))
+
+
+def cmd_push(args: argparse.Namespace) -> None:
+    from train.push import push
+
+    for line in push(Path(args.model_dir), args.repo_id, dry_run=args.dry_run, private=args.private):
+        print(line)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    data = commands.add_parser("data", help="convert the configured sources into a HuggingFace dataset")
+    _config_arguments(data)
+    data.set_defaults(run=cmd_data)
+
+    silver = commands.add_parser("silver", help="run the rule claims tagger over the silver corpus")
+    _config_arguments(silver)
+    silver.set_defaults(run=cmd_silver)
+
+    fit = commands.add_parser("fit", help="fine-tune a token classifier")
+    _config_arguments(fit)
+    fit.set_defaults(run=cmd_fit)
+
+    evaluate = commands.add_parser("evaluate", help="re-evaluate a saved model folder")
+    evaluate.add_argument("model_dir")
+    evaluate.add_argument("--split", default="test", choices=["train", "validation", "test"])
+    evaluate.add_argument("--rules", action="store_true", help="also score the rule claims tagger (claims models)")
+    evaluate.set_defaults(run=cmd_evaluate)
+
+    tag = commands.add_parser("tag", help="tag articles (text or JSONL files, or folders) into JSONL records")
+    tag.add_argument("files", nargs="+")
+    tag.add_argument("--ner", help="NER model folder")
+    tag.add_argument("--claims", help="claims model folder (omit to use the rule tagger)")
+    tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
+    tag.add_argument("--table", action="store_true", help="also print the claims as a table")
+    tag.add_argument("--batch-size", type=int, default=64)
+    tag.set_defaults(run=cmd_tag)
+
+    quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
+    quantity.add_argument("text")
+    quantity.set_defaults(run=cmd_quantity)
+
+    push = commands.add_parser("push", help="upload a model folder to the HuggingFace hub")
+    push.add_argument("model_dir")
+    push.add_argument("--repo-id", required=True)
+    push.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
+    push.add_argument("--private", action="store_true")
+    push.set_defaults(run=cmd_push)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    try:
+        args.run(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,240 @@
+"""The typed run configuration: YAML files under ``configs/`` plus dotted ``key=value`` overrides.
+
+One :class:`RunConfig` describes a whole run. Every section forbids unknown keys, so a typo is an
+error that names the key, the file and the closest valid key. A config may ``extends:`` another file
+(a path relative to itself); the two are merged key by key, the extending file winning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from train.errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_ROOT_ENV = "ARABIC_DATA_ROOT"
+DEFAULT_DATA_ROOT = "../shared/data"
+
+Split = Literal["train", "validation", "test"]
+Layer = Literal["ner", "claims"]
+
+
+class ConfigError(UserError, ValueError):
+    """A configuration the user must fix; the message says where and how."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SourceConfig(Strict):
+    """One input of the dataset: a file (or glob) in one of the supported formats."""
+
+    name: str
+    format: Literal["jsonl", "conll", "standoff"]
+    path: str = Field(description="file or glob; '{data_root}' is replaced, relative paths start at the project root")
+    corpus: str | None = Field(None, description="standoff only: the JSONL corpus (glob) its ids resolve against")
+    split: Literal["auto", "train", "validation", "test", "train+validation"] = "auto"
+    layers: list[Layer] = Field(default_factory=lambda: ["ner", "claims"], description="layers this source annotates")
+    block_size: int = Field(50, ge=1, description="conll only: consecutive sentences grouped into one pseudo-article")
+    label_map: dict[str, str] = Field(default_factory=dict, description="conll only: rename entity types; 'O' drops one")
+    description: str = ""
+    license: str = ""
+    url: str = ""
+    obtain: str = Field("", description="where a user gets this source when it is missing")
+
+    @model_validator(mode="after")
+    def _corpus_for_standoff(self) -> SourceConfig:
+        if self.format == "standoff" and not self.corpus:
+            raise ValueError("a standoff source needs 'corpus': the JSONL articles its ids point into")
+        return self
+
+
+class DataConfig(Strict):
+    root: str | None = Field(None, description=f"data root; unset: ${DATA_ROOT_ENV}, else {DEFAULT_DATA_ROOT}")
+    output: str = "runs/data"
+    seed: int = 13
+    validation_fraction: float = Field(0.1, ge=0, lt=1)
+    test_fraction: float = Field(0.1, ge=0, lt=1)
+    sources: list[SourceConfig] = Field(default_factory=list)
+
+
+class SilverConfig(Strict):
+    corpus: str = "{data_root}/ant-news/*.jsonl"
+    output: str = "runs/silver/ant-news.claims.jsonl"
+    limit: int | None = Field(None, ge=1, description="only the first N articles (for quick runs)")
+
+
+class NormalizeConfig(Strict):
+    remove_diacritics: bool = True
+    remove_tatweel: bool = True
+
+
+class TinyModelConfig(Strict):
+    """A small BERT built in code with a WordPiece tokenizer trained on the dataset: no download."""
+
+    vocab_size: int = 2000
+    hidden_size: int = 64
+    num_hidden_layers: int = 2
+    num_attention_heads: int = 2
+    intermediate_size: int = 128
+    max_position_embeddings: int = 256
+
+
+class ModelConfig(Strict):
+    base: str = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
+    tiny: TinyModelConfig | None = None
+    max_length: int = Field(512, ge=16)
+    normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+
+
+class TrainConfig(Strict):
+    task: Layer = "ner"
+    output_dir: str = "runs/{task}"
+    epochs: float = Field(3, gt=0)
+    max_steps: int = -1
+    learning_rate: float = Field(5e-5, gt=0)
+    batch_size: int = Field(32, ge=1)
+    eval_batch_size: int = Field(64, ge=1)
+    gradient_accumulation_steps: int = Field(1, ge=1)
+    weight_decay: float = 0.01
+    warmup_ratio: float = Field(0.1, ge=0, le=1)
+    lr_scheduler: str = "linear"
+    seed: int = 42
+    keep_best: bool = Field(True, description="keep the checkpoint with the best validation F1, not the last")
+    early_stopping_patience: int | None = Field(2, ge=1, description="needs keep_best")
+    bf16: Literal["auto"] | bool = "auto"
+    group_by_length: bool = True
+    pad_to_multiple_of: int | None = 8
+    logging_steps: int = 50
+    save_total_limit: int = 2
+    dataloader_num_workers: int = 0
+    resume: Literal["auto"] | bool = "auto"
+    report_to: list[str] = Field(default_factory=list)
+
+
+class RunConfig(Strict):
+    data: DataConfig = Field(default_factory=DataConfig)
+    silver: SilverConfig = Field(default_factory=SilverConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+
+    def data_root(self) -> Path:
+        root = self.data.root or os.environ.get(DATA_ROOT_ENV) or DEFAULT_DATA_ROOT
+        return resolve_path(root)
+
+    def path(self, template: str) -> Path:
+        """A configured path with ``{data_root}`` and ``{task}`` filled in, resolved from the project root."""
+        return resolve_path(template.format(data_root=self.data_root(), task=self.train.task))
+
+
+def resolve_path(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    if path in seen:
+        raise ConfigError(f"{path}: 'extends' loops back to itself")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections at the top level")
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    return _merge(_read_yaml((path.parent / parent).resolve(), seen + (path,)), raw)
+
+
+def _parse_override(text: str) -> tuple[list[str], Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"override '{text}': expected dotted section.key=value, e.g. train.epochs=5")
+    return key.split("."), yaml.safe_load(value) if value else ""
+
+
+def apply_overrides(raw: dict, overrides: list[str]) -> dict:
+    raw = dict(raw)
+    for text in overrides:
+        keys, value = _parse_override(text)
+        node = raw
+        for key in keys[:-1]:
+            child = node.get(key)
+            node[key] = dict(child) if isinstance(child, dict) else {}
+            node = node[key]
+        node[keys[-1]] = value
+    return raw
+
+
+def _fields_at(location: tuple, model: type[BaseModel]) -> list[str]:
+    """Valid keys of the (nested) model at an error location."""
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", (annotation,)):
+            inner = getattr(candidate, "__args__", (candidate,))
+            found = [c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)]
+            if found:
+                model = found[0]
+                break
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for item in error.errors():
+        location = tuple(item["loc"])
+        dotted = ".".join(str(p) for p in location)
+        if item["type"] == "extra_forbidden":
+            valid = _fields_at(location, RunConfig)
+            close = difflib.get_close_matches(str(location[-1]), valid, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            lines.append(f"  unknown key '{dotted}'{hint} (valid keys here: {', '.join(valid)})")
+        else:
+            lines.append(f"  {dotted}: {item['msg']} (got {item.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    """Load, merge, override and validate one run configuration."""
+    path = resolve_path(path)
+    raw = apply_overrides(_read_yaml(path), overrides or [])
+    source = str(path) + (f" with overrides {' '.join(overrides)}" if overrides else "")
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, source)) from None
+
+
+def save_config(config: RunConfig, directory: Path, name: str = "run_config.yaml") -> Path:
+    """Write the resolved configuration next to an output, atomically."""
+    from train.io import atomic_write_text
+
+    text = yaml.safe_dump(config.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    return atomic_write_text(directory / name, text)

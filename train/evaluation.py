@@ -1,0 +1,142 @@
+"""Evaluation of a model folder on the prepared dataset, at word level, and its model card.
+
+Writes into the model folder: ``eval_results.json`` (seqeval strict and conlleval, per split and per
+source), ``classification_report_<split>.txt``, ``errors_<split>.jsonl`` (every sentence with a wrong
+label, gold and predicted spans side by side) and ``README.md`` (the model card). ``evaluate_folder``
+serves ``fit`` (right after training) and ``python -m train evaluate`` alike.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+from pathlib import Path
+
+from datasets import Dataset, DatasetDict
+from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTrainedTokenizerFast
+
+from train.config import RunConfig, load_config
+from train.dataset import load_prepared, rows_to_spans, task_splits
+from train.inference import predict_words
+from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
+from train.labels import TAG_COLUMNS, label_table
+from train.metrics import classification_report, compute_seqeval, format_table
+from train.modelcard import write_model_card
+from train.modeling import base_model_name
+
+log = logging.getLogger(__name__)
+
+SEED_SOURCE_PREFIX = "seed"
+
+
+def predict_split(part: Dataset, model, tokenizer, batch_size: int) -> list[list[str]]:
+    predictions = predict_words(model, tokenizer, list(part["tokens"]), batch_size=batch_size, progress=len(part) > 2000)
+    return [[label for label, _ in sentence] for sentence in predictions]
+
+
+def error_rows(part: Dataset, task: str, gold: list[list[str]], predicted: list[list[str]]) -> list[dict]:
+    rows = []
+    for row, reference, hypothesis in zip(part, gold, predicted):
+        if reference == hypothesis:
+            continue
+        base = row["starts"][0]
+        text = "".join(
+            w + " " * (row["starts"][i + 1] - e if i + 1 < len(row["tokens"]) else 0)
+            for i, (w, e) in enumerate(zip(row["tokens"], row["ends"]))
+        )
+
+        def spans(tags: list[str]) -> list[str]:
+            found = rows_to_spans([{**row, TAG_COLUMNS[task]: tags}], task)
+            return [f"{text[s.start - base : s.end - base]}/{s.label}" for s in found]
+
+        rows.append({"id": row["id"], "source": row["source"], "sentence": text, "gold": spans(reference), "predicted": spans(hypothesis)})
+    return rows
+
+
+def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) -> tuple[dict, str, list[dict]]:
+    names = part.features[TAG_COLUMNS[task]].feature.names
+    gold = [[names[t] for t in tags] for tags in part[TAG_COLUMNS[task]]]
+    predicted = predict_split(part, model, tokenizer, batch_size)
+    scores = compute_seqeval(gold, predicted)
+    by_source = {}
+    row_sources = list(part["source"])
+    for source in sorted(set(row_sources)):
+        keep = [i for i, s in enumerate(row_sources) if s == source]
+        by_source[source] = compute_seqeval([gold[i] for i in keep], [predicted[i] for i in keep])
+    scores["sentences"] = len(part)
+    scores["by_source"] = by_source
+    return scores, classification_report(gold, predicted), error_rows(part, task, gold, predicted)
+
+
+def library_versions() -> dict[str, str]:
+    import accelerate
+    import datasets
+    import tokenizers
+    import torch
+    import transformers
+
+    versions = {m.__name__: m.__version__ for m in (transformers, torch, datasets, tokenizers, accelerate)}
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def evaluate_folder(
+    model_dir: Path,
+    *,
+    config: RunConfig,
+    dataset: DatasetDict,
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerFast,
+    splits: tuple[str, ...] = ("validation", "test"),
+) -> dict:
+    """Evaluate on ``splits`` (rows of the task's layer), write the results and the card into ``model_dir``."""
+    task = config.train.task
+    results_path = model_dir / "eval_results.json"
+    results = json.loads(results_path.read_text()) if results_path.is_file() else {}
+    for split in splits:
+        part = dataset[split]
+        if len(part) == 0:
+            continue
+        scores, report, errors = evaluate_split(part, task, model, tokenizer, config.train.eval_batch_size)
+        results[split] = scores
+        atomic_write_text(model_dir / f"classification_report_{split}.txt", report)
+        atomic_write_jsonl(model_dir / f"errors_{split}.jsonl", errors)
+        print(f"\n{task} / {split}: {len(part)} sentences\n{format_table(scores)}")
+        seed_errors = [e for e in errors if e["source"].startswith(SEED_SOURCE_PREFIX)]
+        for error in seed_errors:
+            print(f"  {error['id']}: gold {error['gold']} | predicted {error['predicted']}")
+    atomic_write_json(results_path, results)
+    sources = [
+        {"name": s.name, "description": s.description, "license": s.license, "url": s.url}
+        for s in config.data.sources
+        if task in s.layers
+    ]
+    write_model_card(
+        model_dir,
+        task=task,
+        labels=label_table()[task],
+        base_model=base_model_name(config.model),
+        config=config.model_dump(mode="json"),
+        metrics={split: {k: v for k, v in scores.items() if k != "by_source"} for split, scores in results.items()},
+        data_sources=sources,
+        versions=library_versions(),
+        model_name=f"{Path(config.train.output_dir.format(task=task)).name}",
+    )
+    return results
+
+
+def evaluate_model(model_dir: Path, split: str = "test", rules: bool = False) -> dict:
+    """Re-evaluate a saved model folder on a split of the dataset its config names."""
+    config = load_config(model_dir / "run_config.yaml")
+    dataset = load_prepared(config)
+    task = config.train.task
+    part = task_splits(DatasetDict({split: dataset[split]}), task)
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(str(model_dir))
+    model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
+    results = evaluate_folder(model_dir, config=config, dataset=part, model=model, tokenizer=tokenizer, splits=(split,))
+    if rules and task == "claims":
+        from train.claims_eval import evaluate_claims
+
+        results["claims"] = evaluate_claims(model_dir, config, split)
+    return results

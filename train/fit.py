@@ -1,0 +1,186 @@
+"""``fit(config)``: fine-tune a token classifier with the transformers ``Trainer`` (on accelerate).
+
+Reads only the prepared dataset (``train.dataset.load_prepared``), keeps the rows annotated in the
+task's layer, trains with dynamic padding and first-sub-word labels, evaluates on validation every
+epoch, keeps the best checkpoint by validation F1 (strict seqeval), stops early, resumes from the last
+checkpoint after a kill, then writes the model folder atomically with its evaluation and card.
+
+Run folder (``train.output_dir``)::
+
+    checkpoints/      Trainer checkpoints (resume from here)
+    model/            the final model: loads with pipeline("token-classification", model=...)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from datasets import Dataset, DatasetDict
+from tqdm.auto import tqdm
+from transformers import (
+    DataCollatorForTokenClassification,
+    EarlyStoppingCallback,
+    Trainer,
+    TrainerCallback,
+    TrainingArguments,
+)
+from transformers.trainer_utils import get_last_checkpoint
+
+from train.config import RunConfig, save_config
+from train.dataset import load_prepared, task_splits
+from train.encoding import IGNORE, training_features
+from train.evaluation import evaluate_folder
+from train.io import atomic_directory
+from train.labels import TAG_COLUMNS
+from train.metrics import compute_seqeval
+from train.modeling import load_base
+
+log = logging.getLogger(__name__)
+
+
+def encode(part: Dataset, name: str, tokenizer, column: str, max_length: int) -> Dataset:
+    return part.map(
+        lambda batch: training_features(tokenizer, batch["tokens"], batch[column], max_length),
+        batched=True,
+        remove_columns=part.column_names,
+        keep_in_memory=True,
+        desc=f"encode {name}",
+    )
+
+
+def metrics_function(names: list[str]):
+    """``compute_metrics`` for the Trainer: word-level seqeval over first sub-words."""
+
+    def compute(prediction) -> dict[str, float]:
+        predicted = np.argmax(prediction.predictions, axis=-1)
+        references, hypotheses = [], []
+        for row_pred, row_gold in zip(predicted, prediction.label_ids):
+            keep = row_gold != IGNORE
+            references.append([names[i] for i in row_gold[keep]])
+            hypotheses.append([names[i] for i in row_pred[keep]])
+        scores = compute_seqeval(references, hypotheses)
+        return {
+            "f1": scores["strict"]["f1"],
+            "precision": scores["strict"]["precision"],
+            "recall": scores["strict"]["recall"],
+            "conlleval_f1": scores["conlleval"]["f1"],
+        }
+
+    return compute
+
+
+class EpochSummary(TrainerCallback):
+    """One line per epoch: mean training loss of the epoch, validation loss and F1, elapsed time."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.losses: list[float] = []
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and "loss" in logs:
+            self.losses.append(float(logs["loss"]))
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        metrics = metrics or {}
+        loss = f"{sum(self.losses) / len(self.losses):.4f}" if self.losses else "-"
+        self.losses = []
+        tqdm.write(
+            f"epoch {state.epoch:.2f} | step {state.global_step} | train loss {loss} | "
+            f"dev loss {metrics.get('eval_loss', float('nan')):.4f} | dev F1 {metrics.get('eval_f1', 0):.4f} "
+            f"(P {metrics.get('eval_precision', 0):.4f} R {metrics.get('eval_recall', 0):.4f}) | "
+            f"{time.perf_counter() - self.started:.0f}s"
+        )
+
+
+def use_bf16(setting) -> bool:
+    if setting == "auto":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    return bool(setting)
+
+
+def training_arguments(config: RunConfig, checkpoints: Path, has_validation: bool) -> TrainingArguments:
+    t = config.train
+    on_gpu = torch.cuda.is_available()
+    strategy = "epoch" if has_validation else "no"
+    select = has_validation and t.keep_best
+    return TrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=t.epochs,
+        max_steps=t.max_steps,
+        learning_rate=t.learning_rate,
+        per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps,
+        weight_decay=t.weight_decay,
+        warmup_steps=t.warmup_ratio,
+        lr_scheduler_type=t.lr_scheduler,
+        seed=t.seed,
+        bf16=use_bf16(t.bf16),
+        tf32=True if on_gpu else None,
+        optim="adamw_torch_fused" if on_gpu else "adamw_torch",
+        train_sampling_strategy="group_by_length" if t.group_by_length else "random",
+        eval_strategy=strategy,
+        save_strategy="epoch",
+        load_best_model_at_end=select,
+        metric_for_best_model="f1" if select else None,
+        greater_is_better=True if select else None,
+        save_total_limit=t.save_total_limit,
+        logging_steps=t.logging_steps,
+        dataloader_num_workers=t.dataloader_num_workers,
+        dataloader_pin_memory=on_gpu,
+        report_to=t.report_to or "none",
+    )
+
+
+def fit(config: RunConfig) -> Path:
+    """Train the configured task; return the model folder."""
+    task, column = config.train.task, TAG_COLUMNS[config.train.task]
+    run_dir = config.path(config.train.output_dir)
+    dataset = task_splits(load_prepared(config), task)
+    names = dataset["train"].features[column].feature.names
+    if len(dataset["train"]) == 0:
+        raise ValueError(f"the prepared dataset has no training rows annotated for '{task}'")
+    texts = (" ".join(tokens) for tokens in dataset["train"]["tokens"])
+    tokenizer, model = load_base(config.model, names, texts)
+    max_length = tokenizer.model_max_length
+    encoded = DatasetDict({name: encode(part, name, tokenizer, column, max_length) for name, part in dataset.items()})
+    has_validation = len(encoded["validation"]) > 0
+
+    checkpoints = run_dir / "checkpoints"
+    callbacks: list[TrainerCallback] = [EpochSummary()]
+    if has_validation and config.train.keep_best and config.train.early_stopping_patience:
+        callbacks.append(EarlyStoppingCallback(config.train.early_stopping_patience))
+    trainer = Trainer(
+        model=model,
+        args=training_arguments(config, checkpoints, has_validation),
+        train_dataset=encoded["train"],
+        eval_dataset=encoded["validation"] if has_validation else None,
+        data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=config.train.pad_to_multiple_of),
+        processing_class=tokenizer,
+        compute_metrics=metrics_function(names),
+        callbacks=callbacks,
+    )
+    resume = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() and config.train.resume else None
+    if resume:
+        log.info("resuming from %s", resume)
+    elif config.train.resume is True:
+        log.info("train.resume=true but no checkpoint in %s: starting fresh", checkpoints)
+    trainer.train(resume_from_checkpoint=resume)
+
+    model_dir = run_dir / "model"
+    if not trainer.is_world_process_zero():
+        return model_dir
+    with atomic_directory(model_dir) as tmp:
+        trainer.model.config.task = task
+        trainer.save_model(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        save_config(config, tmp)
+        evaluate_folder(tmp, config=config, dataset=dataset, model=trainer.model, tokenizer=tokenizer)
+    save_config(config, run_dir)
+    return model_dir

@@ -1,0 +1,45 @@
+"""Batched prediction of one label per word for many sentences: sorted by length, padded to a
+multiple of 8, under ``torch.inference_mode``, merged back from windows to sentences."""
+
+from __future__ import annotations
+
+import torch
+from tqdm.auto import tqdm
+from transformers import PreTrainedModel, PreTrainedTokenizerFast
+
+from train.encoding import build_windows
+
+
+def predict_words(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerFast,
+    sentences: list[list[str]],
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> list[list[tuple[str, float]]]:
+    """``(label, probability)`` for every word of every sentence; a word the tokenizer drops is ``O``."""
+    id2label = model.config.id2label
+    results = [[("O", 1.0)] * len(words) for words in sentences]
+    windows = build_windows(tokenizer, sentences, tokenizer.model_max_length)
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids), reverse=True)
+    device = next(model.parameters()).device
+    pad_id = tokenizer.pad_token_id
+    model.eval()
+    batches = range(0, len(order), batch_size)
+    with torch.inference_mode():
+        for begin in tqdm(batches, desc="predict", disable=not progress, unit="batch"):
+            batch = [windows[i] for i in order[begin : begin + batch_size]]
+            width = -(-max(len(w.input_ids) for w in batch) // 8) * 8
+            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for i, window in enumerate(batch):
+                ids[i, : len(window.input_ids)] = torch.tensor(window.input_ids)
+                mask[i, : len(window.input_ids)] = 1
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+            probabilities, labels = logits.float().softmax(-1).max(-1)
+            probabilities, labels = probabilities.cpu().tolist(), labels.cpu().tolist()
+            for i, window in enumerate(batch):
+                for word, position in window.first_subword.items():
+                    results[window.row][word] = (id2label[labels[i][position]], probabilities[i][position])
+    return results

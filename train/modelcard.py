@@ -1,0 +1,333 @@
+"""Writes the HuggingFace model card (``README.md``) of a trained model folder.
+
+The YAML metadata, including the ``model-index`` of evaluation results, is built with
+huggingface_hub's own ``ModelCardData`` and ``EvalResult`` and parsed back with ``ModelCard``
+before anything is written, so a card that the hub would reject never reaches the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
+from train.metrics import SCORE_HEADER, score_rows
+
+TASKS: dict[str, dict[str, str]] = {
+    "ner": {
+        "tag": "ner",
+        "task_name": "Named Entity Recognition",
+        "summary": (
+            "tags named entities in Modern Standard Arabic text: persons (PERS), locations (LOC), "
+            "organizations (ORG) and miscellaneous entities (MISC), following the ANERcorp guidelines."
+        ),
+        "intended": (
+            "Intended for extracting people, places, organizations and other named entities from Modern "
+            "Standard Arabic news, for example to index, search or link articles, or as one step of an "
+            "information-extraction pipeline."
+        ),
+        "example": "زار الرئيس الفرنسي إيمانويل ماكرون القاهرة يوم الأحد والتقى بممثلي جامعة الدول العربية.",
+    },
+    "claims": {
+        "tag": "number-claims",
+        "task_name": "Number Claim Extraction",
+        "summary": (
+            "tags number claims in Arabic news text: the quantity expression (QTY), what is counted "
+            "(ENT) and the time scope the figure refers to (TIME). It finds the parts of a numeric "
+            "statement so that it can be checked; it does not judge whether the statement is true."
+        ),
+        "intended": (
+            "Intended for surfacing numeric claims in Arabic news so that journalists and fact-checkers can "
+            "review them: a first pass before verification, not a substitute for it."
+        ),
+        "example": "ارتفع عدد سكان مصر إلى 105 ملايين نسمة في عام 2023.",
+    },
+}
+
+_COMMON_LIMITATIONS = [
+    "Trained and evaluated on Modern Standard Arabic news. Expect lower accuracy on dialectal Arabic, "
+    "social media, classical or religious texts, transcribed speech and Arabizi (Arabic in Latin script); "
+    "the model has not been evaluated on them.",
+    "Labels are assigned to whole words as written, clitics included (`والعراق` is one word). Word-level "
+    "scores assume the same whitespace-and-punctuation word split; the pipeline's `aggregation_strategy=\"first\"` "
+    "labels each word by its first sub-word, as in training.",
+    "Inputs longer than the model's maximum sequence length are truncated by the pipeline unless you split them "
+    "into sentences first.",
+    "The model reflects the topics, period and sources of its training data and may under-perform on "
+    "names, places and organizations that are rare or absent there.",
+]
+
+TASK_LIMITATIONS: dict[str, list[str]] = {
+    "ner": [
+        "ANERcorp is a small corpus of news from the mid-2000s; its MISC class is heterogeneous and its "
+        "annotation has known inconsistencies, so MISC scores are the least reliable.",
+    ],
+    "claims": [
+        "The training data are silver: labels were produced automatically and only partly checked by people, "
+        "so the model inherits their systematic errors. Treat its output as candidates for review, not facts.",
+        "It extracts the parts of a numeric claim; it does not verify the figure, resolve what a relative time "
+        "(\"last year\") refers to, or normalise numbers written in words.",
+    ],
+}
+
+_CAMELBERT_BIBTEX = """@inproceedings{inoue-etal-2021-interplay,
+    title = "The Interplay of Variant, Size, and Task Type in {A}rabic Pre-trained Language Models",
+    author = "Inoue, Go and Alhafni, Bashar and Baimukan, Nurpeiis and Bouamor, Houda and Habash, Nizar",
+    booktitle = "Proceedings of the Sixth Arabic Natural Language Processing Workshop",
+    month = apr,
+    year = "2021",
+    address = "Kyiv, Ukraine (Online)",
+    publisher = "Association for Computational Linguistics",
+    url = "https://aclanthology.org/2021.wanlp-1.10",
+    pages = "92--104",
+}"""
+
+_ANERCORP_BIBTEX = """@inproceedings{benajiba-etal-2007-anersys,
+    title = "{ANERsys}: An {A}rabic Named Entity Recognition System Based on Maximum Entropy",
+    author = "Benajiba, Yassine and Rosso, Paolo and Bened{\\'i}, Jos{\\'e} Miguel",
+    booktitle = "Computational Linguistics and Intelligent Text Processing (CICLing 2007)",
+    series = "Lecture Notes in Computer Science",
+    volume = "4394",
+    pages = "143--153",
+    publisher = "Springer",
+    year = "2007",
+    doi = "10.1007/978-3-540-70939-8_13",
+}"""
+
+_CAMEL_TOOLS_BIBTEX = """@inproceedings{obeid-etal-2020-camel,
+    title = "{CAM}e{L} Tools: An Open Source Python Toolkit for {A}rabic Natural Language Processing",
+    author = "Obeid, Ossama and Zalmout, Nasser and Khalifa, Salam and Taji, Dima and Oudah, Mai and
+      Alhafni, Bashar and Inoue, Go and Eryani, Fadhl and Erdmann, Alexander and Habash, Nizar",
+    booktitle = "Proceedings of the Twelfth Language Resources and Evaluation Conference",
+    month = may,
+    year = "2020",
+    address = "Marseille, France",
+    publisher = "European Language Resources Association",
+    url = "https://aclanthology.org/2020.lrec-1.868",
+    pages = "7022--7032",
+}"""
+
+# (metric type, mode in compute_seqeval, key, pretty name, seqeval arguments)
+_INDEXED_METRICS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("precision", "strict", "precision", "Precision (strict IOB2)", {"mode": "strict", "scheme": "IOB2"}),
+    ("recall", "strict", "recall", "Recall (strict IOB2)", {"mode": "strict", "scheme": "IOB2"}),
+    ("f1", "strict", "f1", "F1 (strict IOB2)", {"mode": "strict", "scheme": "IOB2"}),
+    ("f1", "conlleval", "f1", "F1 (conlleval)", {"mode": "default"}),
+]
+
+
+# Settings shown up front; the rest of the resolved configuration sits in a collapsed table.
+MAIN_HYPERPARAMETERS = (
+    "base",
+    "max_length",
+    "epochs",
+    "max_steps",
+    "learning_rate",
+    "lr_scheduler",
+    "warmup_ratio",
+    "weight_decay",
+    "batch_size",
+    "gradient_accumulation_steps",
+    "seed",
+    "early_stopping_patience",
+    "bf16",
+    "fp16",
+)
+
+
+def dataset_id(source: Mapping[str, str]) -> str:
+    """The ``datasets`` metadata entry of a data source: its ``hub_id`` if given, else its name."""
+    return source.get("hub_id") or source["name"]
+
+
+def eval_results(
+    task: str, metrics: Mapping[str, Mapping[str, Any]], data_sources: list[dict[str, str]]
+) -> list[EvalResult]:
+    """One model-index result per split of the dataset built from ``data_sources``."""
+    return [
+        EvalResult(
+            task_type="token-classification",
+            task_name=TASKS[task]["task_name"],
+            dataset_type="+".join(dataset_id(s) for s in data_sources),
+            dataset_name=" + ".join(s["name"] for s in data_sources),
+            dataset_split=split,
+            metric_type=metric_type,
+            metric_name=pretty,
+            metric_args=args,
+            metric_value=round(scores[mode][key], 4),
+        )
+        for split, scores in metrics.items()
+        for metric_type, mode, key, pretty, args in _INDEXED_METRICS
+    ]
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _flatten(value: Any, name: str = "") -> list[tuple[str, Any]]:
+    """Dotted keys for nested mappings, ``[i]`` for lists of mappings; other values stay whole."""
+    if isinstance(value, Mapping) and value:
+        prefix = f"{name}." if name else ""
+        return [row for key, item in value.items() for row in _flatten(item, f"{prefix}{key}")]
+    if isinstance(value, list) and value and all(isinstance(item, Mapping) for item in value):
+        return [row for i, item in enumerate(value) for row in _flatten(item, f"{name}[{i}]")]
+    return [(name, value)]
+
+
+def _source_line(source: Mapping[str, str | None]) -> str:
+    line = f"- **{source['name']}**: {str(source['description']).rstrip('.')}. Licence: {source['license']}."
+    return f"{line} Source: <{source['url']}>" if source.get("url") else line
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _scores_table(scores: Mapping[str, Any]) -> str:
+    per_type, micro = score_rows(scores)
+    return _table([name.capitalize() for name in SCORE_HEADER], per_type + micro)
+
+
+def _body(
+    *,
+    task: str,
+    labels: Mapping[str, str],
+    base_model: str,
+    config: Mapping[str, Any],
+    metrics: Mapping[str, Mapping[str, Any]],
+    data_sources: list[dict[str, str]],
+    versions: Mapping[str, str],
+    model_name: str,
+    repo_id: str,
+) -> str:
+    spec = TASKS[task]
+    label_rows = [
+        [f"`{label}`", "`O`" if label == "O" else f"`B-{label}`, `I-{label}`", _cell(meaning)]
+        for label, meaning in labels.items()
+    ]
+    source_lines = [_source_line(source) for source in data_sources]
+    settings = _flatten(config)
+    main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in MAIN_HYPERPARAMETERS]
+    config_rows = [[f"`{key}`", _cell(value)] for key, value in settings]
+    procedure = (_table(["Hyperparameter", "Value"], main_rows) + "\n\n" if main_rows else "") + (
+        f"<details>\n<summary>Full resolved configuration ({len(config_rows)} settings)</summary>\n\n"
+        + _table(["Setting", "Value"], config_rows)
+        + "\n\n</details>"
+    )
+    results = [
+        f"### {split}\n\n{_scores_table(scores)}\n\nToken accuracy: {scores['accuracy']:.4f}"
+        for split, scores in metrics.items()
+    ] or ["Not evaluated yet."]
+    limitations = [f"- {item}" for item in _COMMON_LIMITATIONS + TASK_LIMITATIONS[task]]
+    version_lines = [f"- {library} {version}" for library, version in versions.items()]
+    citations = [_CAMELBERT_BIBTEX]
+    if any("anercorp" in s["name"].lower() for s in data_sources):
+        citations += [_ANERCORP_BIBTEX, _CAMEL_TOOLS_BIBTEX]
+
+    sections = [
+        f"# {model_name}",
+        f"`{model_name}` is a fine-tuned version of [{base_model}](https://huggingface.co/{base_model}) that "
+        f"{spec['summary']} Tags use the IOB2 scheme over whitespace-and-punctuation words.",
+        "## Labels",
+        _table(["Label", "Tags", "Meaning"], label_rows) + "\n\nWords outside any span are tagged `O`.",
+        "## Training data",
+        "\n".join(source_lines),
+        "## Training procedure",
+        f"Fine-tuned from `{base_model}` for token classification; only the first sub-word of each word "
+        "carries a label during training.\n\n" + procedure,
+        "## Evaluation",
+        "Entity-level micro scores computed with [seqeval](https://github.com/chakki-works/seqeval) on words. "
+        "**Strict** (`mode=\"strict\", scheme=IOB2`) counts an entity only when its tags form a valid IOB2 chunk "
+        "with the right type and boundaries; **conlleval** (seqeval's default) mirrors the CoNLL `conlleval` "
+        "script, which also accepts chunks opened by a stray `I-` tag. Per-type rows are strict; support is the "
+        "number of reference entities. Splits are those of the dataset built from the training data above.\n\n"
+        + "\n\n".join(results),
+        "## Intended uses and limitations",
+        f"{spec['intended']}\n\n" + "\n".join(limitations),
+        "## How to use",
+        "```python\n"
+        "from transformers import pipeline\n"
+        f'tagger = pipeline("token-classification", model="{repo_id}", aggregation_strategy="first")\n'
+        f'tagger("{spec["example"]}")\n'
+        "```",
+        "## Framework versions",
+        "\n".join(version_lines),
+        "## Citation",
+        "```bibtex\n" + "\n\n".join(citations) + "\n```",
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def write_model_card(
+    model_dir: Path,
+    *,
+    task: str,
+    labels: dict[str, str],
+    base_model: str,
+    config: dict[str, Any],
+    metrics: dict[str, dict[str, Any]],
+    data_sources: list[dict[str, str]],
+    versions: dict[str, str],
+    model_name: str,
+    license: str = "apache-2.0",
+    repo_id: str = "ORG/NAME",
+) -> Path:
+    """Write ``model_dir/README.md`` atomically and return its path.
+
+    ``metrics`` maps a split name to a ``train.metrics.compute_seqeval`` result (extra keys are
+    ignored); ``data_sources`` are ``{"name", "description", "license", "url"}`` dicts (``url`` may be
+    None; an optional ``hub_id`` is used in the ``datasets`` metadata instead of the name).
+    ``repo_id`` only fills the usage snippet.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
+    if not data_sources:
+        raise ValueError("at least one data source is required")
+    card_data = ModelCardData(
+        language="ar",
+        license=license,
+        base_model=base_model,
+        datasets=[dataset_id(s) for s in data_sources],
+        pipeline_tag="token-classification",
+        library_name="transformers",
+        tags=["arabic", TASKS[task]["tag"], "token-classification", "bert"],
+        metrics=["seqeval"],
+        model_name=model_name,
+        eval_results=eval_results(task, metrics, data_sources) if metrics else None,
+    )
+    body = _body(
+        task=task,
+        labels=labels,
+        base_model=base_model,
+        config=config,
+        metrics=metrics,
+        data_sources=data_sources,
+        versions=versions,
+        model_name=model_name,
+        repo_id=repo_id,
+    )
+    content = str(ModelCard(f"---\n{card_data.to_yaml()}\n---\n\n{body}"))
+
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    target = model_dir / "README.md"
+    fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=".README.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates the file private (0600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,122 @@
+"""The base model and tokenizer of a run: a hub id or local folder, or a tiny BERT built in code.
+
+The text normalization the base model was pretrained with (CAMeLBERT: no diacritics, no tatweel) is
+put into the tokenizer's own normalizer, so training, ``tag`` and a plain ``pipeline(...)`` all apply
+it, and offsets still index the original text. Such a tokenizer is saved as a
+``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
+from tokenizers.models import WordPiece
+from tokenizers.trainers import WordPieceTrainer
+from transformers import (
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    BertConfig,
+    BertForTokenClassification,
+    PreTrainedModel,
+    PreTrainedTokenizerFast,
+)
+
+from train.config import ModelConfig, NormalizeConfig, resolve_path
+from train.errors import UserError
+from train.text import DIACRITICS, TATWEEL
+
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+TINY_BASE = "tiny-bert (built from a BertConfig in code, random weights)"
+
+
+class ModelLoadError(UserError, RuntimeError):
+    """The base model cannot be loaded; the message says how to point the config elsewhere."""
+
+
+def with_normalization(tokenizer: PreTrainedTokenizerFast, settings: NormalizeConfig) -> PreTrainedTokenizerFast:
+    """A copy of ``tokenizer`` whose normalizer first removes what ``settings`` asks for."""
+    backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
+    steps = []
+    if settings.remove_diacritics:
+        steps.append(normalizers.Replace(Regex(f"[{DIACRITICS}]"), ""))
+    if settings.remove_tatweel:
+        steps.append(normalizers.Replace(TATWEEL, ""))
+    if backend.normalizer is not None:
+        steps.append(backend.normalizer)
+    if steps:
+        backend.normalizer = normalizers.Sequence(steps)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        model_max_length=min(tokenizer.model_max_length, 512),
+        **{name: getattr(tokenizer, name) for name in ("unk_token", "sep_token", "pad_token", "cls_token", "mask_token")},
+    )
+
+
+def train_tiny_tokenizer(texts: Iterable[str], vocab_size: int) -> PreTrainedTokenizerFast:
+    """A WordPiece tokenizer trained on ``texts`` by the ``tokenizers`` library (no download)."""
+    backend = Tokenizer(WordPiece(unk_token="[UNK]"))
+    backend.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False, handle_chinese_chars=True)
+    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.train_from_iterator(texts, WordPieceTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS))
+    backend.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[(t, backend.token_to_id(t)) for t in ("[CLS]", "[SEP]")],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        unk_token="[UNK]",
+        sep_token="[SEP]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        mask_token="[MASK]",
+        model_max_length=512,
+    )
+
+
+def base_model_name(settings: ModelConfig) -> str:
+    return TINY_BASE if settings.tiny else settings.base
+
+
+def load_base(
+    settings: ModelConfig, labels: list[str], tokenizer_texts: Iterable[str] = ()
+) -> tuple[PreTrainedTokenizerFast, PreTrainedModel]:
+    """Tokenizer and token-classification model with ``labels`` in ``id2label``/``label2id``."""
+    id2label = dict(enumerate(labels))
+    label2id = {label: i for i, label in id2label.items()}
+    if settings.tiny:
+        tiny = settings.tiny
+        tokenizer = train_tiny_tokenizer(tokenizer_texts, tiny.vocab_size)
+        bert = BertConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=tiny.hidden_size,
+            num_hidden_layers=tiny.num_hidden_layers,
+            num_attention_heads=tiny.num_attention_heads,
+            intermediate_size=tiny.intermediate_size,
+            max_position_embeddings=tiny.max_position_embeddings,
+            id2label=id2label,
+            label2id=label2id,
+        )
+        model = BertForTokenClassification(bert)
+    else:
+        local = resolve_path(settings.base)
+        base = str(local) if local.is_dir() else settings.base
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(base)
+            model = AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(labels), id2label=id2label, label2id=label2id
+            )
+        except (OSError, ValueError) as error:
+            raise ModelLoadError(
+                f"cannot load the base model '{settings.base}': {str(error).splitlines()[0]}\n"
+                "It is neither a local folder nor reachable on the HuggingFace hub (no network?). "
+                "Download it where there is network, e.g. `hf download CAMeL-Lab/bert-base-arabic-camelbert-msa "
+                "--local-dir models/camelbert-msa`, then point the config at the folder: "
+                "model.base=models/camelbert-msa. Offline alternatives: configs/mini.yaml, configs/tiny.yaml."
+            ) from None
+        if not isinstance(tokenizer, PreTrainedTokenizerFast):
+            raise ModelLoadError(f"'{settings.base}' has no fast tokenizer (tokenizer.json); offsets need one")
+    tokenizer = with_normalization(tokenizer, settings.normalize)
+    tokenizer.model_max_length = min(settings.max_length, model.config.max_position_embeddings)
+    return tokenizer, model

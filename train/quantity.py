@@ -1,0 +1,780 @@
+"""Arabic quantity normalizer: reads a quantity expression into the normalized record of a number claim.
+
+No model: a small hand-written grammar over words, following every convention of the annotation
+guidelines (``shared/guidelines/annotation.md``, "The normalized record of a number claim").
+
+Forms covered
+-------------
+* Digits in ASCII ``0-9``, Arabic-Indic ``٠-٩`` and Persian ``۰-۹``. ``٫`` is a decimal mark, ``٬`` a
+  thousands mark; ``,`` ``،`` ``.`` are thousands marks when every group after the first has three
+  digits and no scale word follows, otherwise decimal marks (``102.400`` = 102400, ``1.26 مليون`` =
+  1260000, ``10,8`` = 10.8). A number written against its marker or clitics is read (``14بالمئة``,
+  ``لـ12.7 مليار``, ``و30``).
+* Number words 0..999 in every gender and case: units (``ثلاث/ثلاثة``, ``اثنين``), teens (``أحد عشر``,
+  ``إحدى عشرة``, ``ثلاث عشرة``), tens (``عشرون/عشرين``), compounds with ``و`` (``خمسة وعشرون``),
+  hundreds (``مئة/مائة``, ``مئتان/مئتين/مائتين/مئتا/مئتي``, ``ثلاثمائة``, ``ثلاث مئة``) and
+  ``ثلاثمائة وخمسون``.
+* Scale words ``ألف/آلاف``, ``مليون/ملايين``, ``مليار/مليارات/بليون`` after a digit or word number
+  (``60 ألف``, ``3.5 مليون``, ``ستون ألفا``: after a number ``ألفا``/``مليونا`` are the singular
+  multiplier), alone (``ألف`` = 1000, ``مليون`` = 10^6), as duals in every case and construct form
+  (``ألفان/ألفين/ألفا/ألفي``, ``مليونان/مليونين/مليونا/مليوني``, ``ملياران...``), continued with ``و``
+  (``ثلاثة آلاف وخمسمائة`` = 3500, ``مليون و200 ألف``, ``مليون ونصف`` = 1.5 million), and after a
+  fraction (``نصف مليون`` = 500000, a count).
+* Vague plurals, value null, both bounds inclusive: ``بضع/بضعة`` [3, 9], ``عشرات`` [30, 99], ``مئات``
+  [300, 999], ``آلاف`` [3000, 9999], ``ملايين``, ``مليارات``; a vague plural before a plural scale word
+  spans whole decades of it (``عشرات الآلاف`` [30000, 99999], ``مئات الآلاف``, ``عشرات الملايين``);
+  ``بضعة`` before a plural multiplies (``بضعة آلاف`` [3000, 9000], ``بضع مئات`` [300, 900]);
+  ``نيف وعشرون`` / ``عشرون ونيف`` [21, 29] (and times a scale).
+* Fractions, kind ``fraction``: ``نصف`` 1/2, ``ثلث``, ``ربع``, ``خمس``, ``سدس``, ``سبع``, ``ثمن``,
+  ``تسع``, ``عشر`` 1/10; duals ``ثلثا/ثلثي/ثلثان/ثلثين`` 2/3; ``ثلاثة أرباع`` 3/4 (any unit times
+  ``أثلاث/أرباع/أخماس...``); a pronoun suffix keeps the value (``ثلثاهم``, ``نصفهم``).
+  ``خمس/سبع/تسع/عشر`` are also feminine cardinals: they read as fractions when nothing follows or a
+  definite word follows (``خمس السكان``) and as cardinals before an indefinite noun or a marker
+  (``خمس سنوات`` = 5), which is why :func:`parse_quantity` takes the text that follows.
+* Approximators (``approx``, value kept, no bounds): ``نحو``, ``حوالي/حوالى``, ``قرابة``, ``زهاء``,
+  ``ما يقارب``, ``ما يقرب من``, ``ما يناهز``, ``حدود/في حدود``, ``تقريبا`` (before or after).
+* Comparators (value null): lower exclusive ``أكثر من``, ``ما يزيد على/عن``, ``أزيد من``,
+  ``ما يربو على``; lower inclusive ``لا يقل عن``, ``ما لا يقل عن``, trailing ``على الأقل``; upper
+  exclusive ``أقل من``, ``دون``; upper inclusive ``حتى``, ``ما يصل إلى``, ``لا يزيد على/عن``,
+  trailing ``على الأكثر`` (feminine verb forms ``تزيد/تقل/تصل`` too).
+* Ranges, both bounds inclusive, value null: ``بين X و Y``, ``ما بين X و Y``, ``من X إلى/حتى Y``,
+  ``X-Y``; the scale and marker written after ``Y`` apply to ``X`` (``بين 10 و12 ألف`` =
+  [10000, 12000]). ``X`` must not exceed ``Y`` (``من 50 إلى 40`` is a change, not a range: unread).
+* Percent (kind ``percent``, unit ``%``, value 20 for 20%): ``%``, ``٪``, ``في المئة/المائة``,
+  ``بالمئة/بالمائة``.
+* Money (kind ``money``): currency words and signs with ISO 4217 codes (``دولار`` and ``$`` USD,
+  ``يورو`` and ``€`` EUR, ``جنيه إسترليني`` and ``£`` GBP, ``ريال سعودي`` SAR, ``درهم إماراتي`` AED,
+  ``دينار كويتي`` KWD, ``جنيه مصري`` EGP, ``ليرة تركية`` TRY and other qualified Arab currencies);
+  an unqualified ``جنيه/ريال/دينار/درهم/ليرة`` keeps ``currency`` null with ``unit`` set.
+* Measures (kind ``measure``): ``كيلومتر/كلم/كم``, ``متر``, ``ميل``, ``طن``, ``كيلوغرام``, ``غرام``,
+  ``لتر``, ``برميل``, ``هكتار``, ``دونم``, ``ميغاواط``, ``كيلوواط``, ``غيغاواط`` and ``مربع/مكعب``.
+
+Unit convention: ``unit`` is the normalized (canonical, singular, clitic-free) name of what was
+written: ``دولارات`` -> ``دولار``, ``كلم`` -> ``كيلومتر``, ``ريالات سعودية`` -> ``ريال سعودي``; percent
+has unit ``%``; counts and fractions have unit None (the counted noun is the claim's ENT, not a unit).
+
+Normalization: proclitics ``و ف ب ل ك`` (also ``لـ``, ``بـ``) and the article ``ال`` are stripped,
+diacritics and tatweel ignored, and ``ى/ي``, ``أ/إ/آ/ا``, ``ة/ه``, ``مائة/مئة`` read as one.
+Bounds absent are None with their inclusivity None. An expression the grammar cannot read as a whole
+gives value, lower and upper all None (and kind None); no input raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from functools import lru_cache
+from typing import Callable, Sequence
+
+from train.text import normalize, tokenize
+
+Number = int | float
+
+# ---------------------------------------------------------------------------------------------
+# Normalization and lexing
+
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك"})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_PIECE_RE = re.compile(r"\d(?:[.,،٫٬]?\d)*|[^\W\d_]+|\S")
+_CLITICS_RE = re.compile(r"(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)")
+_SPLIT_RE = re.compile(r"[وف]?(?:[بلك]?(?:ال)?|لل)")
+
+
+@lru_cache(maxsize=262144)
+def norm_word(word: str) -> str:
+    """A word in the spelling the lexicon uses: no diacritics or tatweel, one letter per variant."""
+    return normalize(word).translate(_LETTERS).translate(_DIGITS).replace("مائ", "مئ")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A piece of a word: a digit group, a run of letters or a symbol, in normalized spelling."""
+
+    kind: str  # "num", "word" or "sym"
+    text: str
+    word: int  # index of the word it comes from
+    first: bool  # nothing but clitics stands before it in its word
+    prefix: str = ""  # clitics written against a number (the و of و30)
+
+
+def lex(words: Sequence[str]) -> list[Tok]:
+    """Split words into pieces: digits apart from letters (``14بالمئة``); clitics glued to a number
+    (``و30``, ``لـ12.7``) become that number's prefix."""
+    toks: list[Tok] = []
+    for w, word in enumerate(words):
+        pieces = _PIECE_RE.findall(norm_word(word))
+        k = 0
+        while k < len(pieces):
+            piece = pieces[k]
+            if piece[0].isdigit():
+                toks.append(Tok("num", piece, w, k == 0))
+            elif piece[0].isalpha():
+                nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
+                if k == 0 and nxt[:1].isdigit() and _CLITICS_RE.fullmatch(piece):
+                    toks.append(Tok("num", nxt, w, True, piece))
+                    k += 1
+                else:
+                    toks.append(Tok("word", piece, w, k == 0))
+            else:
+                toks.append(Tok("sym", piece, w, k == 0))
+            k += 1
+    return toks
+
+
+@lru_cache(maxsize=65536)
+def splits(word: str) -> tuple[tuple[str, str], ...]:
+    """(prefix, stem) readings of a normalized word, the bare word first, then longer proclitics."""
+    out = [("", word)]
+    for n in range(1, min(5, len(word) - 1)):
+        if _SPLIT_RE.fullmatch(word[:n]):
+            out.append((word[:n], word[n:]))
+    return tuple(out)
+
+
+# Which proclitics a word may carry where the grammar meets it.
+def _any(prefix: str) -> bool:
+    return True
+
+
+def _none(prefix: str) -> bool:
+    return prefix == ""
+
+
+def _conj(prefix: str) -> bool:
+    return prefix == "و"
+
+
+def _article(prefix: str) -> bool:
+    return prefix in ("", "ال")
+
+
+def _no_article(prefix: str) -> bool:
+    return "ال" not in prefix and prefix != "لل"
+
+
+# ---------------------------------------------------------------------------------------------
+# Lexicon (keys in normalized spelling, see norm_word)
+
+
+def _keys(table: dict[str, object]) -> dict:
+    return {norm_word(k): v for k, v in table.items()}
+
+
+UNITS: dict[str, int] = _keys({
+    "صفر": 0, "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
+    "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6,
+    "سبع": 7, "سبعة": 7, "ثمان": 8, "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10,
+})
+TEEN_ONLY_UNITS: dict[str, int] = _keys({
+    "أحد": 1, "إحدى": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2,
+})
+TEEN_TAIL = frozenset(_keys({"عشر": 0, "عشرة": 0}))
+TENS: dict[str, int] = _keys({
+    f"{stem}{ending}": 10 * n
+    for n, stem in enumerate(("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"), start=2)
+    for ending in ("ون", "ين")
+})
+HUNDREDS: dict[str, int] = _keys({
+    "مئة": 100, "مئتان": 200, "مئتين": 200, "مئتا": 200, "مئتي": 200,
+    "ثلاثمئة": 300, "أربعمئة": 400, "خمسمئة": 500, "ستمئة": 600, "سبعمئة": 700,
+    "ثمانمئة": 800, "ثمانيمئة": 800, "تسعمئة": 900,
+})
+HUNDRED = norm_word("مئة")
+# Feminine cardinals spelled like fractions (خمس = five or a fifth).
+AMBIGUOUS_FRACTIONS = frozenset(_keys({"خمس": 0, "سبع": 0, "تسع": 0, "عشر": 0}))
+
+SCALE_AFTER_NUMBER: dict[str, int] = _keys({
+    "ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3,
+    "مليون": 10**6, "مليونا": 10**6, "ملايين": 10**6,
+    "مليار": 10**9, "مليارا": 10**9, "مليارات": 10**9, "بليون": 10**9, "بليونا": 10**9, "بلايين": 10**9,
+})
+SCALE_ALONE: dict[str, int] = _keys({"ألف": 10**3, "مليون": 10**6, "مليار": 10**9, "بليون": 10**9})
+SCALE_DUAL: dict[str, int] = _keys({
+    f"{stem}{ending}": scale
+    for stem, scale in (("ألف", 10**3), ("مليون", 10**6), ("مليار", 10**9), ("بليون", 10**9))
+    for ending in ("ان", "ين", "ا", "ي")
+})
+PLURAL_SCALE: dict[str, int] = _keys({"آلاف": 10**3, "ملايين": 10**6, "مليارات": 10**9, "بلايين": 10**9})
+# Vague plurals: (lower, top, top_is_open): open tops span whole decades (عشرات = 30..99).
+VAGUE: dict[str, tuple[int, int, bool]] = _keys({
+    "بضع": (3, 9, False), "بضعة": (3, 9, False),
+    "عشرات": (30, 100, True), "مئات": (300, 1000, True), "آلاف": (3000, 10**4, True),
+    "ملايين": (3 * 10**6, 10**7, True), "مليارات": (3 * 10**9, 10**10, True), "بلايين": (3 * 10**9, 10**10, True),
+})
+FEW = frozenset(_keys({"بضع": 0, "بضعة": 0}))
+# What بضعة multiplies: بضعة آلاف = 3..9 thousands.
+FEW_OF: dict[str, int] = _keys({"عشرات": 10, "مئات": 100, "آلاف": 10**3, "ملايين": 10**6, "مليارات": 10**9})
+NAYYIF = norm_word("نيف")
+HALF = norm_word("نصف")
+
+FRACTIONS: dict[str, Fraction] = _keys({
+    "نصف": Fraction(1, 2), "ثلث": Fraction(1, 3), "ربع": Fraction(1, 4), "خمس": Fraction(1, 5),
+    "سدس": Fraction(1, 6), "سبع": Fraction(1, 7), "ثمن": Fraction(1, 8), "تسع": Fraction(1, 9),
+    "عشر": Fraction(1, 10),
+    "ثلثا": Fraction(2, 3), "ثلثي": Fraction(2, 3), "ثلثان": Fraction(2, 3), "ثلثين": Fraction(2, 3),
+})
+PLURAL_FRACTIONS: dict[str, int] = _keys({
+    "أثلاث": 3, "أرباع": 4, "أخماس": 5, "أسداس": 6, "أسباع": 7, "أثمان": 8, "أتساع": 9, "أعشار": 10,
+})
+PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+
+PERCENT_SIGNS = frozenset("%٪")
+CURRENCY_SIGNS = {"$": ("دولار", "USD"), "€": ("يورو", "EUR"), "£": ("جنيه إسترليني", "GBP")}
+# Currency words: normalized surface -> canonical name.
+CURRENCY_WORDS: dict[str, str] = _keys({
+    **{f: "دولار" for f in ("دولار", "دولارا", "دولارات", "دولاران", "دولارين")},
+    "يورو": "يورو",
+    **{f: "جنيه" for f in ("جنيه", "جنيها", "جنيهات")},
+    **{f: "ريال" for f in ("ريال", "ريالا", "ريالات")},
+    **{f: "درهم" for f in ("درهم", "درهما", "دراهم")},
+    **{f: "دينار" for f in ("دينار", "دينارا", "دنانير")},
+    **{f: "ليرة" for f in ("ليرة", "ليرات")},
+    **{f: "فرنك" for f in ("فرنك", "فرنكا", "فرنكات")},
+    **{f: "روبية" for f in ("روبية", "روبيات")},
+    "ين": "ين", "يوان": "يوان", **{f: "روبل" for f in ("روبل", "روبلا", "روبلات")},
+    **{f: "شيكل" for f in ("شيكل", "شيكلا", "شواكل")},
+})
+# ISO codes of currency words that need no qualifier.
+CURRENCY_PLAIN = {"دولار": "USD", "يورو": "EUR", "ين": "JPY", "يوان": "CNY", "روبل": "RUB", "شيكل": "ILS"}
+# (canonical word, qualifier stem) -> (canonical name, ISO code); qualifier stems lose a final ه/ا.
+CURRENCY_QUALIFIED: dict[tuple[str, str], tuple[str, str]] = {
+    (word, norm_word(q)): (f"{word} {name}", code)
+    for word, q, name, code in (
+        ("دولار", "أمريكي", "أمريكي", "USD"), ("دولار", "أميركي", "أمريكي", "USD"),
+        ("دولار", "كندي", "كندي", "CAD"), ("دولار", "أسترالي", "أسترالي", "AUD"),
+        ("جنيه", "إسترليني", "إسترليني", "GBP"), ("جنيه", "مصري", "مصري", "EGP"),
+        ("جنيه", "سوداني", "سوداني", "SDG"),
+        ("ريال", "سعودي", "سعودي", "SAR"), ("ريال", "قطري", "قطري", "QAR"),
+        ("ريال", "عماني", "عماني", "OMR"), ("ريال", "يمني", "يمني", "YER"), ("ريال", "إيراني", "إيراني", "IRR"),
+        ("درهم", "إماراتي", "إماراتي", "AED"), ("درهم", "مغربي", "مغربي", "MAD"),
+        ("دينار", "كويتي", "كويتي", "KWD"), ("دينار", "أردني", "أردني", "JOD"),
+        ("دينار", "عراقي", "عراقي", "IQD"), ("دينار", "بحريني", "بحريني", "BHD"),
+        ("دينار", "تونسي", "تونسي", "TND"), ("دينار", "جزائري", "جزائري", "DZD"),
+        ("دينار", "ليبي", "ليبي", "LYD"),
+        ("ليرة", "تركي", "تركية", "TRY"), ("ليرة", "لبناني", "لبنانية", "LBP"), ("ليرة", "سوري", "سورية", "SYP"),
+        ("فرنك", "سويسري", "سويسري", "CHF"),
+        ("روبية", "هندي", "هندية", "INR"), ("روبية", "باكستاني", "باكستانية", "PKR"),
+    )
+}
+MEASURES: dict[str, str] = _keys({
+    surface: unit
+    for unit, surfaces in {
+        "كيلومتر": ("كيلومتر", "كيلومترا", "كيلومترات", "كلم", "كم"),
+        "متر": ("متر", "مترا", "أمتار", "مترات"),
+        "سنتيمتر": ("سنتيمتر", "سنتيمترا", "سنتيمترات"),
+        "ميل": ("ميل", "ميلا", "أميال"),
+        "طن": ("طن", "طنا", "أطنان"),
+        "كيلوغرام": ("كيلوغرام", "كيلوغراما", "كيلوغرامات", "كيلوجرام", "كيلوجراما", "كيلوجرامات", "كلغ", "كغ"),
+        "غرام": ("غرام", "غراما", "غرامات", "جرام", "جراما", "جرامات"),
+        "لتر": ("لتر", "لترا", "لترات"),
+        "برميل": ("برميل", "برميلا", "براميل"),
+        "هكتار": ("هكتار", "هكتارا", "هكتارات"),
+        "دونم": ("دونم", "دونما", "دونمات"),
+        "ميغاواط": ("ميغاواط", "ميغاوات", "ميجاواط", "ميجاوات"),
+        "كيلوواط": ("كيلوواط", "كيلووات"),
+        "غيغاواط": ("غيغاواط", "غيغاوات", "جيجاواط", "جيجاوات"),
+    }.items()
+    for surface in surfaces
+})
+KILO = norm_word("كيلو")
+METRE_FORMS = frozenset(_keys({"متر": 0, "مترا": 0, "مترات": 0, "أمتار": 0}))
+SQUARE = frozenset(_keys({"مربع": 0, "مربعا": 0, "مربعة": 0}))
+CUBIC = frozenset(_keys({"مكعب": 0, "مكعبا": 0, "مكعبة": 0}))
+
+APPROX, GT, GE, LT, LE = "approx", "gt", "ge", "lt", "le"
+PREFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
+    (
+        (tuple(norm_word(w) for w in phrase.split()), effect)
+        for effect, phrases in {
+            APPROX: ("نحو", "حوالي", "قرابة", "زهاء", "ما يقارب", "ما يقرب من", "ما يناهز", "حدود",
+                     "في حدود", "تقريبا"),
+            GT: ("أكثر من", "ما يزيد على", "ما يزيد عن", "ما تزيد على", "ما تزيد عن", "أزيد من",
+                 "ما يربو على", "ما يربو عن"),
+            GE: ("لا يقل عن", "لا تقل عن", "ما لا يقل عن", "ما لا تقل عن"),
+            LT: ("أقل من", "دون", "ما دون"),
+            LE: ("حتى", "ما يصل إلى", "ما تصل إلى", "لا يزيد على", "لا يزيد عن", "لا تزيد على",
+                 "لا تزيد عن", "ما لا يزيد على", "ما لا يزيد عن"),
+        }.items()
+        for phrase in phrases
+    ),
+    key=lambda item: -len(item[0]),
+)
+MODIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _stems, _effect in PREFIX_MODIFIERS:
+    MODIFIERS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _effect))
+SUFFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = [
+    ((norm_word("على"), norm_word("الأقل")), GE),
+    ((norm_word("على"), norm_word("الأكثر")), LE),
+    ((norm_word("تقريبا"),), APPROX),
+]
+BETWEEN = norm_word("بين")
+WHAT = norm_word("ما")
+FROM = norm_word("من")
+TO = frozenset({norm_word("إلى"), norm_word("حتى")})
+IN = norm_word("في")
+AND = norm_word("و")
+DASHES = frozenset("-–—")
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def read_digits(literal: str, before_scale: bool) -> Fraction | None:
+    """A digit literal (ASCII digits, marks as written) under the thousands/decimal rule."""
+    parts = re.split(r"([.,،٫٬])", literal)
+    groups, marks = parts[0::2], parts[1::2]
+    if not marks:
+        return Fraction(int(literal))
+    if "٫" in marks:
+        point = marks.index("٫")
+        if marks.count("٫") > 1 or point != len(marks) - 1:
+            return None
+    elif all(m == "٬" for m in marks):
+        return Fraction(int("".join(groups)))
+    elif not before_scale and all(len(g) == 3 for g in groups[1:]):
+        return Fraction(int("".join(groups)))
+    elif len(marks) == 1 or (marks[-1] not in marks[:-1] and all(len(g) == 3 for g in groups[1:-1])):
+        point = len(marks) - 1
+    else:
+        return None
+    return Fraction(f"{''.join(groups[:point + 1])}.{groups[point + 1]}")
+
+
+def to_number(x: Fraction | None) -> Number | None:
+    if x is None:
+        return None
+    return int(x) if x.denominator == 1 else float(x)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Number | None = None
+    lower: Number | None = None
+    upper: Number | None = None
+    lower_inclusive: bool | None = None
+    upper_inclusive: bool | None = None
+    approx: bool = False
+    vague: bool = False
+    kind: str | None = None
+    unit: str | None = None
+    currency: str | None = None
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number read by the grammar: an exact value or vague bounds."""
+
+    end: int
+    value: Fraction | None = None
+    lower: Fraction | None = None
+    upper: Fraction | None = None
+    scale: int = 0  # the scale word it ended with (0: none)
+    fraction: bool = False
+    article: bool = False  # its first word carries the article (الثلاثة, النصف)
+    plain_digits: str | None = None  # a bare digit literal without scale (for the tagger's year test)
+
+    @property
+    def vague(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Marker:
+    end: int
+    kind: str
+    unit: str
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A quantity expression read from ``toks[start:end]``."""
+
+    start: int
+    end: int
+    core_start: int  # where the number itself starts (after any modifier)
+    quantity: Quantity
+    number: Num
+    modifier: str | None
+    marker: Marker | None
+    is_range: bool
+
+
+# ---------------------------------------------------------------------------------------------
+# Grammar
+
+
+class Grammar:
+    """Reads quantity expressions from a list of pieces (see :func:`lex`)."""
+
+    def __init__(self, toks: Sequence[Tok], limit: int | None = None) -> None:
+        self.toks = toks
+        self.limit = len(toks) if limit is None else limit
+
+    # Access -----------------------------------------------------------------------------------
+
+    def word(self, i: int, table: dict | set | frozenset, allow: Callable[[str], bool] = _none) -> tuple[str, str] | None:
+        """(prefix, stem) of piece ``i`` when it is a word whose stem is in ``table``."""
+        if i >= self.limit or self.toks[i].kind != "word":
+            return None
+        for prefix, stem in splits(self.toks[i].text):
+            if stem in table and allow(prefix):
+                return prefix, stem
+        return None
+
+    def is_word(self, i: int, stem: str, allow: Callable[[str], bool] = _none) -> bool:
+        return self.word(i, {stem}, allow) is not None
+
+    def phrase(self, i: int, stems: tuple[str, ...], first: Callable[[str], bool] = _none) -> int | None:
+        for k, stem in enumerate(stems):
+            if not self.is_word(i + k, stem, first if k == 0 else _none):
+                return None
+        return i + len(stems)
+
+    def sym(self, i: int, chars: frozenset[str] | dict) -> str | None:
+        if i < self.limit and self.toks[i].kind == "sym" and self.toks[i].text in chars:
+            return self.toks[i].text
+        return None
+
+    # Numbers ----------------------------------------------------------------------------------
+
+    def below_100(self, i: int, allow: Callable[[str], bool]) -> tuple[int, str, int] | None:
+        """(value, stem of the last word, end) of a word number 1..99."""
+        if hit := self.word(i, UNITS, allow) or self.word(i, TEEN_ONLY_UNITS, allow):
+            stem = hit[1]
+            unit = UNITS.get(stem, TEEN_ONLY_UNITS.get(stem))
+            if unit < 10 and self.word(i + 1, TEEN_TAIL):
+                return 10 + unit, "", i + 2
+            if unit < 10 and (tens := self.word(i + 1, TENS, _conj)):
+                return unit + TENS[tens[1]], "", i + 2
+            if stem in TEEN_ONLY_UNITS:
+                return None
+            return unit, stem, i + 1
+        if hit := self.word(i, TENS, allow):
+            return TENS[hit[1]], "", i + 1
+        return None
+
+    def below_1000(self, i: int, allow: Callable[[str], bool]) -> tuple[int, str, int] | None:
+        hundreds = None
+        if hit := self.word(i, HUNDREDS, allow):
+            hundreds, j = HUNDREDS[hit[1]], i + 1
+        elif (hit := self.word(i, UNITS, allow)) and 3 <= UNITS[hit[1]] <= 9 and self.is_word(i + 1, HUNDRED):
+            hundreds, j = 100 * UNITS[hit[1]], i + 2
+        if hundreds is None:
+            return self.below_100(i, allow)
+        if rest := self.below_100(j, _conj):
+            return hundreds + rest[0], "", rest[2]
+        return hundreds, "", j
+
+    def scale_at(self, i: int) -> int:
+        hit = self.word(i, SCALE_AFTER_NUMBER)
+        return SCALE_AFTER_NUMBER[hit[1]] if hit else 0
+
+    def vague(self, i: int, allow: Callable[[str], bool]) -> Num | None:
+        if hit := self.word(i, VAGUE, allow):
+            low, top, open_top = VAGUE[hit[1]]
+            article = "ال" in hit[0]
+            if hit[1] in FEW and (of := self.word(i + 1, FEW_OF)):
+                mult = FEW_OF[of[1]]
+                return Num(i + 2, lower=Fraction(3 * mult), upper=Fraction(9 * mult), article=article)
+            if open_top and (of := self.word(i + 1, PLURAL_SCALE, _article)) and PLURAL_SCALE[of[1]] > low:
+                mult = PLURAL_SCALE[of[1]]
+                return Num(i + 2, lower=Fraction(low * mult), upper=Fraction(top * mult - 1), article=article)
+            return Num(i + 1, lower=Fraction(low), upper=Fraction(top - 1 if open_top else top), article=article)
+        tens = None
+        if self.is_word(i, NAYYIF, allow) and (hit := self.word(i + 1, TENS, _conj)):
+            tens, j = TENS[hit[1]], i + 2
+        elif (hit := self.word(i, TENS, allow)) and self.is_word(i + 1, NAYYIF, _conj):
+            tens, j = TENS[hit[1]], i + 2
+        if tens is None:
+            return None
+        scale = self.scale_at(j)
+        mult, end = (scale, j + 1) if scale else (1, j)
+        return Num(end, lower=Fraction((tens + 1) * mult), upper=Fraction((tens + 9) * mult))
+
+    def fraction(self, i: int, allow: Callable[[str], bool]) -> Num | None:
+        if i >= self.limit or self.toks[i].kind != "word":
+            return None
+        for prefix, stem in splits(self.toks[i].text):
+            if not allow(prefix):
+                continue
+            for suffix in ("", *PRONOUN_SUFFIXES):
+                base = stem[: len(stem) - len(suffix)] if suffix and stem.endswith(suffix) else stem
+                if (suffix and base == stem) or base not in FRACTIONS:
+                    continue
+                value = FRACTIONS[base]
+                if not suffix and (scale_word := self.word(i + 1, SCALE_ALONE)):
+                    scale = SCALE_ALONE[scale_word[1]]
+                    return Num(i + 2, value * scale, scale=scale, article="ال" in prefix)
+                return Num(i + 1, value, fraction=True, article="ال" in prefix)
+        return None
+
+    def followed_by_definite(self, j: int) -> bool:
+        """Whether piece ``j`` is a definite word that is no marker: what makes خمس a fraction."""
+        if j >= len(self.toks):
+            return True
+        tok = self.toks[j]
+        if tok.kind != "word" or self.marker(j) is not None:
+            return False
+        return tok.text.startswith(("ال", "لل")) and len(tok.text) > 3
+
+    def number(self, i: int, allow: Callable[[str], bool] = _any, max_scale: int = 0) -> Num | None:
+        """A number at ``i``: digits or words, times a scale word, continued with و below that scale."""
+        if i >= self.limit:
+            return None
+        tok = self.toks[i]
+        base: Num | None = None
+        if tok.kind == "num":
+            if not allow(tok.prefix):
+                return None
+            scale = self.scale_at(i + 1)
+            value = read_digits(tok.text, before_scale=bool(scale))
+            if value is None:
+                return None
+            base = Num(i + 1, value, article="ال" in tok.prefix, plain_digits=None if scale else tok.text)
+        elif tok.kind == "word":
+            if hit := self.word(i, SCALE_DUAL, allow):
+                scale = SCALE_DUAL[hit[1]]
+                if max_scale and scale >= max_scale:
+                    return None
+                return self.continued(Num(i + 1, Fraction(2 * scale), scale=scale, article="ال" in hit[0]))
+            if hit := self.word(i, SCALE_ALONE, allow):
+                scale = SCALE_ALONE[hit[1]]
+                if max_scale and scale >= max_scale:
+                    return None
+                return self.continued(Num(i + 1, Fraction(scale), scale=scale, article="ال" in hit[0]))
+            if vague := self.vague(i, allow):
+                return None if max_scale else vague
+            if (hit := self.word(i, UNITS, allow)) and (plural := self.word(i + 1, PLURAL_FRACTIONS)):
+                return Num(i + 2, Fraction(UNITS[hit[1]], PLURAL_FRACTIONS[plural[1]]), fraction=True,
+                           article="ال" in hit[0])
+            words = self.below_1000(i, allow)
+            if words is None:
+                return None if max_scale else self.fraction(i, allow)
+            value, last, end = words
+            if last in AMBIGUOUS_FRACTIONS and not self.scale_at(end) and self.followed_by_definite(end):
+                return None if max_scale else self.fraction(i, allow)
+            base = Num(end, Fraction(value), article=self._article(i, allow))
+        if base is None:
+            return None
+        scale = self.scale_at(base.end)
+        if max_scale and (scale >= max_scale or base.value >= max_scale):
+            return None
+        if scale:
+            return self.continued(Num(base.end + 1, base.value * scale, scale=scale, article=base.article))
+        return base
+
+    def _article(self, i: int, allow: Callable[[str], bool]) -> bool:
+        for prefix, stem in splits(self.toks[i].text):
+            if allow(prefix) and (stem in UNITS or stem in TENS or stem in HUNDREDS or stem in TEEN_ONLY_UNITS):
+                return "ال" in prefix
+        return False
+
+    def continued(self, num: Num) -> Num:
+        """``num`` (ending with a scale word) plus a smaller number joined with و."""
+        if self.is_word(num.end, HALF, _conj):
+            return Num(num.end + 1, num.value + Fraction(num.scale, 2), scale=num.scale, article=num.article)
+        rest = self.number(num.end, _conj, max_scale=num.scale)
+        if rest is None or rest.vague or rest.fraction:
+            return num
+        return Num(rest.end, num.value + rest.value, scale=rest.scale or num.scale, article=num.article)
+
+    # Markers and modifiers --------------------------------------------------------------------
+
+    def marker(self, i: int) -> Marker | None:
+        """A percent, currency or measure marker at ``i``."""
+        if self.sym(i, PERCENT_SIGNS):
+            return Marker(i + 1, "percent", "%")
+        if sign := self.sym(i, CURRENCY_SIGNS):
+            return Marker(i + 1, "money", *CURRENCY_SIGNS[sign])
+        if self.word(i, {HUNDRED}, lambda p: p in ("بال", "فبال", "وبال")):
+            return Marker(i + 1, "percent", "%")
+        if self.is_word(i, IN) and self.word(i + 1, {HUNDRED}, lambda p: p == "ال"):
+            return Marker(i + 2, "percent", "%")
+        if hit := self.word(i, CURRENCY_WORDS, _article):
+            name = CURRENCY_WORDS[hit[1]]
+            if qual := self.word(i + 1, _QUALIFIER_STEMS, _article):
+                key = (name, _qualifier(qual[1]))
+                if key in CURRENCY_QUALIFIED:
+                    return Marker(i + 2, "money", *CURRENCY_QUALIFIED[key])
+            return Marker(i + 1, "money", name, CURRENCY_PLAIN.get(name))
+        unit, end = None, i
+        if self.is_word(i, KILO) and self.word(i + 1, METRE_FORMS):
+            unit, end = "كيلومتر", i + 2
+        elif hit := self.word(i, MEASURES, _article):
+            unit, end = MEASURES[hit[1]], i + 1
+        if unit is None:
+            return None
+        if self.word(end, SQUARE):
+            return Marker(end + 1, "measure", f"{unit} مربع")
+        if self.word(end, CUBIC):
+            return Marker(end + 1, "measure", f"{unit} مكعب")
+        return Marker(end, "measure", unit)
+
+    def prefix_modifier(self, i: int) -> tuple[str, int] | None:
+        if i >= self.limit or self.toks[i].kind != "word":
+            return None
+        for prefix, stem in splits(self.toks[i].text):
+            for stems, effect in MODIFIERS_BY_FIRST.get(stem, ()) if _no_article(prefix) else ():
+                if (end := self.phrase(i + 1, stems[1:])) is not None:
+                    return effect, end
+        return None
+
+    def suffix_modifier(self, i: int) -> tuple[str, int] | None:
+        for stems, effect in SUFFIX_MODIFIERS:
+            if (end := self.phrase(i, stems)) is not None:
+                return effect, end
+        return None
+
+    # Expressions ------------------------------------------------------------------------------
+
+    def side(self, i: int, allow: Callable[[str], bool]) -> tuple[Num, Marker | None] | None:
+        num = self.number(i, allow)
+        if num is None or num.vague:
+            return None
+        return num, self.marker(num.end)
+
+    def range_at(self, i: int) -> tuple[Fraction, Num, Marker | None, int] | None:
+        """``بين X و Y``, ``من X إلى Y``, ``X-Y``: (lower, Y, marker, end)."""
+        j = i + 1 if self.is_word(i, WHAT, _no_article) and self.is_word(i + 1, BETWEEN) else i
+        if self.is_word(j, BETWEEN, _no_article):
+            left = self.side(j + 1, _none)
+            if left is None:
+                return None
+            x, mark = left
+            k = mark.end if mark else x.end
+            right = self.side(k + 1, _none) if self.is_word(k, AND) else self.side(k, _conj)
+        elif self.is_word(i, FROM, _no_article):
+            left = self.side(i + 1, _none)
+            if left is None:
+                return None
+            x, mark = left
+            k = mark.end if mark else x.end
+            if not self.word(k, TO):
+                return None
+            right = self.side(k + 1, _none)
+        else:
+            left = self.side(i, _any) if i < self.limit and self.toks[i].kind == "num" else None
+            if left is None or left[1] is not None or not self.sym(left[0].end, DASHES):
+                return None
+            x, mark = left
+            if x.end + 1 >= self.limit or self.toks[x.end + 1].kind != "num":
+                return None
+            right = self.side(x.end + 1, _none)
+        if right is None:
+            return None
+        y, y_mark = right
+        lower = x.value
+        if y.scale and not x.scale and not mark and lower * y.scale <= y.value:
+            lower *= y.scale
+        if lower > y.value:
+            return None
+        return lower, y, y_mark or mark, y_mark.end if y_mark else y.end
+
+    def expression(self, i: int) -> Match | None:
+        """The longest quantity expression starting at piece ``i``."""
+        modifier, j = self.prefix_modifier(i) or (None, i)
+        sign = self.sym(j, CURRENCY_SIGNS)
+        core = j + 1 if sign else j
+        rng = None if modifier not in (None, APPROX) or sign else self.range_at(core)
+        if rng:
+            lower, num, mark, end = rng
+        else:
+            num = self.number(core, _any if core == i else _none)
+            if num is None:
+                return None
+            mark = self.marker(num.end)
+            end = mark.end if mark else num.end
+        if sign:
+            mark = Marker(core, "money", *CURRENCY_SIGNS[sign])
+        if (suffix := self.suffix_modifier(end)) and (
+            (modifier is None and not rng) or (suffix[0] == APPROX and modifier in (None, APPROX))
+        ):
+            modifier, end = suffix
+        quantity = _quantity(lower, num.value, modifier, mark, num.fraction) if rng else _record(num, modifier, mark)
+        return Match(i, end, core, quantity, num, modifier, mark, rng is not None)
+
+
+STARTS = frozenset(
+    set(UNITS) | set(TEEN_ONLY_UNITS) | set(TENS) | set(HUNDREDS) | set(SCALE_ALONE) | set(SCALE_DUAL)
+    | set(VAGUE) | set(FRACTIONS) | {NAYYIF, BETWEEN, WHAT, FROM} | {stems[0] for stems, _ in PREFIX_MODIFIERS}
+)
+
+
+def can_start(tok: Tok) -> bool:
+    """Whether an expression may start at ``tok`` (a cheap filter before :meth:`Grammar.expression`)."""
+    if tok.kind == "num":
+        return True
+    if tok.kind == "sym":
+        return tok.text in CURRENCY_SIGNS
+    return any(stem in STARTS for _, stem in splits(tok.text))
+
+
+_QUALIFIER_STEMS = frozenset(
+    {q for _, q in CURRENCY_QUALIFIED} | {q + "ه" for _, q in CURRENCY_QUALIFIED} | {q + "ا" for _, q in CURRENCY_QUALIFIED}
+)
+
+
+def _qualifier(stem: str) -> str:
+    return stem[:-1] if stem[:-1] in {q for _, q in CURRENCY_QUALIFIED} and stem[-1] in "ها" else stem
+
+
+def _kind(marker: Marker | None, fraction: bool) -> str:
+    if marker:
+        return marker.kind
+    return "fraction" if fraction else "count"
+
+
+def _quantity(lower: Fraction, upper: Fraction, modifier: str | None, marker: Marker | None,
+              fraction: bool) -> Quantity:
+    return Quantity(
+        lower=to_number(lower), upper=to_number(upper), lower_inclusive=True, upper_inclusive=True,
+        approx=modifier == APPROX, kind=_kind(marker, fraction),
+        unit=marker.unit if marker else None, currency=marker.currency if marker else None,
+    )
+
+
+def _record(num: Num, modifier: str | None, marker: Marker | None) -> Quantity:
+    extra = dict(kind=_kind(marker, num.fraction), unit=marker.unit if marker else None,
+                 currency=marker.currency if marker else None, approx=modifier == APPROX)
+    if num.vague:
+        bounds = dict(lower=to_number(num.lower), upper=to_number(num.upper), lower_inclusive=True,
+                      upper_inclusive=True)
+        if modifier in (GT, GE):
+            bounds = dict(lower=to_number(num.lower), lower_inclusive=modifier == GE)
+        elif modifier in (LT, LE):
+            bounds = dict(upper=to_number(num.upper), upper_inclusive=modifier == LE)
+        return Quantity(vague=True, **bounds, **extra)
+    value = to_number(num.value)
+    if modifier in (GT, GE):
+        return Quantity(lower=value, lower_inclusive=modifier == GE, **extra)
+    if modifier in (LT, LE):
+        return Quantity(upper=value, upper_inclusive=modifier == LE, **extra)
+    return Quantity(value=value, **extra)
+
+
+_EDGE_PUNCTUATION = frozenset("\"'«»“”‘’()[]{}،,.:;؛!?؟")
+
+
+def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
+    """The normalized record of a quantity expression; all-None values when it cannot be read whole.
+
+    ``context_after`` is the text that follows the expression in its sentence; it only decides
+    whether ``خمس/سبع/تسع/عشر`` is a fraction or a cardinal and is never read into the record.
+    """
+    words = [t.text for t in tokenize(text)]
+    while words and words[0] in _EDGE_PUNCTUATION:
+        words.pop(0)
+    while words and words[-1] in _EDGE_PUNCTUATION:
+        words.pop()
+    toks = lex(words)
+    context = [t.text for t in tokenize(context_after)]
+    all_toks = toks + [Tok(t.kind, t.text, t.word + len(words), t.first, t.prefix) for t in lex(context)]
+    match = Grammar(all_toks, limit=len(toks)).expression(0) if toks else None
+    if match is None or match.end != len(toks):
+        return Quantity()
+    return match.quantity

@@ -1,0 +1,44 @@
+"""Readers turn each configured source into :class:`~train.articles.Article` objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from train.articles import Article, DataError
+from train.config import RunConfig, SourceConfig
+from train.readers.conll import read_conll
+from train.readers.jsonl import read_jsonl
+from train.readers.standoff import read_standoff
+
+
+def source_files(config: RunConfig, template: str, what: str, obtain: str = "") -> list[Path]:
+    """The files a path or glob names; a missing input is an error that says where to get it."""
+    path = config.path(template)
+    files = sorted(path.parent.glob(path.name)) if any(c in path.name for c in "*?[") else [path]
+    files = [f for f in files if f.is_file()]
+    if not files:
+        hint = f" Obtain it from: {obtain}." if obtain else ""
+        raise DataError(
+            f"{what}: expected {path} but it does not exist.{hint} "
+            f"The data root is {config.data_root()} (set data.root or $ARABIC_DATA_ROOT)."
+        )
+    return files
+
+
+def read_source(config: RunConfig, source: SourceConfig) -> list[Article]:
+    what = f"source '{source.name}'"
+    files = source_files(config, source.path, what, source.obtain)
+    layers = tuple(source.layers)
+    if source.format == "jsonl":
+        articles = [a for f in files for a in read_jsonl(f, layers)]
+    elif source.format == "conll":
+        articles = [a for f in files for a in read_conll(f, block_size=source.block_size, label_map=source.label_map)]
+    else:
+        corpus = source_files(config, source.corpus or "", f"{what} (corpus)", source.obtain)
+        articles = [a for f in files for a in read_standoff(f, corpus, layers)]
+    for article in articles:
+        article.source = source.name
+    return articles
+
+
+__all__ = ["Article", "DataError", "read_conll", "read_jsonl", "read_source", "read_standoff", "source_files"]

@@ -1,0 +1,62 @@
+"""Standoff annotations: spans keyed by a document id and the SHA-256 of its text, resolved against a
+corpus of JSONL articles (such as ant-news, keyed by ``docno``). Only the annotations are committed;
+the texts stay in the corpus under the data root.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from train.articles import Article, DataError, check_spans
+from train.readers.jsonl import parse_spans, read_json_lines
+
+ID_FIELDS = ("docno", "id")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def load_corpus(files: tuple[Path, ...]) -> dict[str, str]:
+    """``{document id: text}`` over the corpus files (ids from ``docno`` or ``id``)."""
+    texts: dict[str, str] = {}
+    for path in files:
+        for number, record in read_json_lines(path):
+            doc_id = next((record[k] for k in ID_FIELDS if k in record), None)
+            if doc_id is None or not isinstance(record.get("text"), str):
+                raise DataError(f"{path}:{number}: a corpus article needs 'docno' (or 'id') and 'text'")
+            texts[doc_id] = record["text"]
+    return texts
+
+
+def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...]) -> list[Article]:
+    texts = load_corpus(tuple(corpus_files))
+    articles = []
+    for number, record in read_json_lines(path):
+        where = f"{path}:{number}"
+        doc_id, digest = record.get("id"), record.get("text_sha256")
+        if not isinstance(doc_id, str) or not isinstance(digest, str):
+            raise DataError(f"{where}: a standoff record needs string 'id' and 'text_sha256'")
+        if doc_id not in texts:
+            raise DataError(f"{where}: document '{doc_id}' is not in the corpus {', '.join(map(str, corpus_files))}")
+        text = texts[doc_id]
+        if text_sha256(text) != digest:
+            raise DataError(
+                f"{where}: the text of '{doc_id}' in the corpus does not match its text_sha256: "
+                "the corpus changed since annotation, so the offsets cannot be trusted"
+            )
+        raw_spans = record.get("spans", [])
+        spans = parse_spans(raw_spans, where)
+        for span, raw in zip(spans, raw_spans):
+            if "text" in raw and text[span.start : span.end] != raw["text"]:
+                raise DataError(
+                    f"{where}: span {span.start}-{span.end} covers {text[span.start:span.end]!r}, "
+                    f"but the annotation says {raw['text']!r}"
+                )
+        article = Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
+        check_spans(article, where)
+        articles.append(article)
+    return articles

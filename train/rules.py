@@ -1,0 +1,355 @@
+"""Rule-based number-claim tagger and the linking of claim spans into normalized records.
+
+:func:`find_claims` tags the ``claims`` layer of the annotation guidelines without a model:
+``QTY`` (a quantity read by :mod:`train.quantity`, with its approximator, comparator and marker),
+``ENT`` (the counted noun phrase after it, without a leading partitive ``من``) and ``TIME`` (the
+temporal expression of the sentence nearest to it). Spans start and end on the words of
+:func:`train.text.tokenize`; a number glued to clitics (``لآلاف``, ``و60``) is tagged as its whole word.
+
+Excluded, as the guidelines say: years and dates, days of the month, clock times, ordinals and
+definite cardinals (``الثالث``, ``الثلاثة``, ``الـ15``, ``النصف``), ids and article or law numbers
+(``المادة 103``, ``القرار 2216``, ``الدقيقة 90``), numbers inside names (``G20``, ``إف-16``,
+``فرانس 24``), scores and other hyphen-joined numbers, vague non-numeric amounts (``أعداد كبيرة``, no
+number word), durations that only locate an event (``قبل أربع سنوات``, ``منذ ثلاث سنوات``: those
+after ``منذ/خلال`` become TIME), a lone ``واحد`` (one) and ``نصف/ربع النهائي``.
+
+:func:`claim_records` turns any claims spans (the tagger's or a model's) into records: each ``QTY``
+with its normalized quantity, its sentence, and the nearest ``ENT`` and ``TIME`` of that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Iterable, Sequence
+
+from train.quantity import (
+    APPROX, FRACTIONS, HALF, HUNDREDS, SCALE_ALONE, SCALE_DUAL, TEEN_TAIL, TENS, UNITS, VAGUE, Grammar, Match,
+    Tok, can_start, lex, norm_word, parse_quantity, splits,
+)
+from train.spans import Span
+from train.text import Sentence, Token, split_sentences
+
+LAYER = "claims"
+MAX_TIME_GAP = 8  # words between a claim (QTY and its ENT) and the TIME that scopes it
+
+
+def _stems(*words: str) -> frozenset[str]:
+    return frozenset(norm_word(w) for w in words)
+
+
+MONTHS = _stems(
+    "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه", "أغسطس",
+    "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز",
+    "آب", "أيلول", "تشرين", "جانفي", "فيفري", "أفريل", "جوان", "جويلية", "أوت", "محرم", "رجب", "شعبان",
+    "رمضان", "شوال",
+)
+WEEKDAYS = _stems("أحد", "اثنين", "ثلاثاء", "أربعاء", "خميس", "جمعة", "سبت")
+DAY = _stems("يوم", "يومي")
+YEAR_WORDS = _stems("عام", "عامي", "سنة", "العام")
+YEAR_CONTEXT = YEAR_WORDS | MONTHS | _stems(
+    "منذ", "حتى", "في", "خلال", "قبل", "بعد", "مطلع", "بداية", "نهاية", "أواخر", "أوائل", "أواسط",
+    "منتصف", "حلول", "موسم", "صيف", "شتاء", "ربيع", "خريف", "مواليد", "ميزانية", "انتخابات",
+)
+ID_CONTEXT = _stems(
+    "مادة", "بند", "فقرة", "فصل", "قانون", "قرار", "رقم", "مرسوم", "صفحة", "دقيقة", "ساعة", "جولة",
+    "دورة", "مرحلة", "حلقة", "قرن", "فرانس", "نسخة", "إصدار", "طريق", "رحلة", "لواء", "فيلق", "كتيبة",
+    "غرفة", "مقعد", "دقيقتين", "رؤية",
+)
+TIME_UNITS = _stems(
+    "ساعة", "ساعات", "ساعتين", "دقيقة", "دقائق", "ثانية", "ثوان", "يوم", "يوما", "أيام", "يومين",
+    "أسبوع", "أسابيع", "أسبوعين", "شهر", "شهرا", "أشهر", "شهور", "شهرين", "سنة", "سنوات", "سنين",
+    "سنتين", "عام", "عاما", "أعوام", "عامين", "عقد", "عقود", "عقدين", "قرن", "قرون", "ليلة", "ليال",
+)
+LOCATING = _stems("قبل", "بعد", "منذ", "خلال", "طوال", "طيلة", "غضون", "مدى", "مدة")
+TIME_PREPS = _stems("منذ", "خلال", "قبل", "بعد", "حتى", "طوال", "طيلة")
+SCOPING_DURATION = _stems("منذ", "خلال", "طوال", "طيلة", "غضون")
+PERIODS = _stems(
+    "يوم", "يومين", "أيام", "ليلة", "أسبوع", "أسبوعين", "أسابيع", "شهر", "شهرين", "أشهر", "شهور", "عام",
+    "عامين", "أعوام", "سنة", "سنتين", "سنوات", "ساعات", "ساعة", "عقد", "فترة", "موسم", "ربع", "نصف",
+)
+RELATIVE = _stems(
+    "ماضي", "ماضية", "ماضيين", "سابق", "سابقة", "سابقين", "أخير", "أخيرة", "أخيرين", "مقبل", "مقبلة",
+    "حالي", "حالية", "جاري", "جارية", "منصرم", "منصرمة", "فائت", "فائتة", "قادم", "قادمة",
+)
+THIS = _stems("هذا", "هذه")
+YESTERDAY = _stems("أمس")
+OTHERS = _stems("آخرين", "آخرون", "أخرى", "أخريات")
+FINAL = _stems("نهائي", "نهائية")
+PRICE = norm_word("ثمن")
+ONE = _stems("واحد", "واحدة")
+FROM = norm_word("من")
+STOP = _stems(
+    "في", "على", "إلى", "عن", "من", "مع", "أو", "ثم", "قد", "لا", "ما", "لم", "لن", "كان", "كانت", "منذ",
+    "خلال", "قبل", "بعد", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "هذا", "هذه",
+    "ذلك", "تلك", "أن", "إن", "حتى", "عند", "بين", "حيث", "كما", "لكن", "بل", "هو", "هي", "هم", "فقط",
+    "نحو", "حوالي", "أكثر", "أقل", "أي", "كل", "بعض", "جميع", "يوم", "أمس", "اليوم", "منهم", "منها",
+    "بينهم", "بينها", "إلا", "إذا", "لدى", "ضد", "عبر", "دون", "فيها", "فيه", "عليه", "عليها", "الآن",
+    "أيضا", "تقريبا", "وفق", "وفقا", "حسب", "بحسب", "لقد", "كذلك", "آخر", "غير", "سوى", "عام", "العام",
+)
+NISBA_RE = re.compile(r"..+(?:ي|يه|يين|يون|يات)$")
+LATIN_RE = re.compile(r"[A-Za-z]")
+DASH_SLASH_COLON = frozenset("-–—/:+")
+NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | frozenset(HUNDREDS) | frozenset(VAGUE) \
+    | frozenset(SCALE_ALONE) | frozenset(SCALE_DUAL) | frozenset(FRACTIONS)
+
+
+def _has(word: str, stems: frozenset[str], article: bool | None = None) -> bool:
+    """Whether the normalized ``word`` is one of ``stems`` under some clitics (with/without the article)."""
+    for prefix, stem in splits(word):
+        if stem in stems and (article is None or article == ("ال" in prefix or prefix.endswith("لل"))):
+            return True
+    return False
+
+
+def _year_like(literal: str) -> bool:
+    return literal.isdigit() and len(literal) == 4 and 1900 <= int(literal) <= 2099
+
+
+class _Sentence:
+    """One sentence being tagged: its words, their normalized forms and their pieces."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.words = [norm_word(t.text) for t in tokens]
+        self.toks: list[Tok] = lex([t.text for t in tokens])
+        self.grammar = Grammar(self.toks)
+
+    def word(self, w: int) -> str:
+        return self.words[w] if 0 <= w < len(self.words) else ""
+
+    def span(self, first_word: int, last_word: int, label: str) -> Span:
+        return Span(self.tokens[first_word].start, self.tokens[last_word].end, label, LAYER)
+
+    # QTY ----------------------------------------------------------------------------------------
+
+    def quantities(self) -> list[tuple[int, int, Match]]:
+        """(first word, last word, match) of every quantity kept."""
+        found: list[tuple[int, int, Match]] = []
+        i = 0
+        while i < len(self.toks):
+            tok = self.toks[i]
+            match = self.grammar.expression(i) if tok.first and can_start(tok) else None
+            if match is not None and self.keep(match):
+                first, last = self.toks[match.start].word, self.toks[match.end - 1].word
+                found.append((first, last, match))
+                while i < len(self.toks) and self.toks[i].word <= last:
+                    i += 1
+            else:
+                i += 1
+        return found
+
+    def keep(self, m: Match) -> bool:
+        toks, q = self.toks, m.quantity
+        first, last = toks[m.start].word, toks[m.end - 1].word
+        before, after = self.word(first - 1), self.word(last + 1)
+        core = toks[m.core_start]
+        if any(LATIN_RE.search(self.tokens[w].text) for w in range(first, last + 1)):
+            return False
+        if any(0 <= k < len(toks) and toks[k].kind == "sym" and toks[k].text in DASH_SLASH_COLON
+               for k in (m.start - 1, m.end)):
+            return False
+        if m.number.article and not m.number.vague and m.marker is None:
+            return False
+        if _has(before, ID_CONTEXT) or _has(before, MONTHS) or _has(after, MONTHS) or _has(before, WEEKDAYS, True):
+            return False
+        literals = [t.text for t in toks[m.core_start:m.end] if t.kind == "num"]
+        # A year-like number is a count only before an indefinite noun (2000 شخص), never after a
+        # year word or a definite noun (كأس العالم 2018, رؤية 2030).
+        if m.marker is None and m.modifier in (None, "lt", "le") and any(map(_year_like, literals)) and (
+            m.is_range or _has(before, YEAR_CONTEXT) or before.startswith("ال") or not self._noun(after)
+            or after.startswith("ال") or after in ("م", "ه")
+        ):
+            return False
+        if any(t[0] == "0" and len(t) > 1 and t.isdigit() or len(t) >= 9 and t.isdigit() for t in literals):
+            return False
+        if _has(after, TIME_UNITS) and _has(before, LOCATING):
+            return False
+        if m.marker is None and m.modifier is None and q.value == 1 and core.kind == "word":
+            return False
+        lone = [stem for _, stem in splits(core.text)] if m.end - m.start == 1 and core.kind == "word" else []
+        # The tail of an ordinal (السادس عشر) or "and a half" after a noun (عامين ونصف).
+        if lone and (lone[0] in TEEN_TAIL and (before.startswith("ال") or _has(before, frozenset(UNITS)))
+                     or core.text == "و" + HALF):
+            return False
+        if q.kind == "fraction" and (_has(after, FINAL) or any(PRICE == s for _, s in splits(core.text))):
+            return False
+        return True
+
+    # ENT ----------------------------------------------------------------------------------------
+
+    def entity(self, last: int, m: Match, taken: set[int]) -> tuple[int, int] | None:
+        """Words (first, last) of the noun phrase the quantity ending at word ``last`` counts."""
+        if m.quantity.kind in ("money", "measure"):
+            return None
+        w = last + 1
+        if self.word(w) and _has(self.word(w), OTHERS):
+            w += 1
+        partitive = self.word(w) == FROM
+        if partitive:
+            w += 1
+        elif m.quantity.kind == "percent":
+            return None
+        head = self.word(w)
+        if not self._noun(head) or w in taken or (m.quantity.kind == "percent" and not head.startswith("ال")):
+            return None
+        end = w
+        while end + 1 < len(self.words) and end - w < 3 and end + 1 not in taken:
+            nxt, prev = self.words[end + 1], self.words[end]
+            definite = nxt.startswith("ال") and len(nxt) > 3
+            nisba = not prev.startswith("ال") and NISBA_RE.fullmatch(nxt) is not None
+            if not (definite or nisba) or not self._noun(nxt) or _has(nxt, WEEKDAYS | MONTHS | RELATIVE):
+                break
+            end += 1
+        return w, end
+
+    @staticmethod
+    def _noun(word: str) -> bool:
+        return bool(word) and word.isalpha() and word not in STOP and not any(
+            stem in NUMBER_WORDS for _, stem in splits(word)
+        )
+
+    # TIME ---------------------------------------------------------------------------------------
+
+    def times(self) -> list[tuple[int, int]]:
+        """(first, last) words of the temporal expressions of the sentence, left to right."""
+        found: list[tuple[int, int]] = []
+        w = 0
+        while w < len(self.words):
+            end = self._time_at(w)
+            if end is None:
+                w += 1
+            else:
+                start = w + 1 if self.words[w] == norm_word("في") else w
+                found.append((start, end))
+                w = end + 1
+        return found
+
+    def _time_at(self, w: int) -> int | None:
+        word = self.words[w]
+        if _has(word, TIME_PREPS) or word == norm_word("في"):
+            if (end := self._bare_time_at(w + 1)) is not None:
+                return end
+            if _has(word, SCOPING_DURATION) and (end := self._duration_at(w + 1)) is not None:
+                return end
+            if word == norm_word("في") and _year_like(self.word(w + 1)):
+                return w + 1
+        return None if word == norm_word("في") else self._bare_time_at(w)
+
+    def _bare_time_at(self, w: int) -> int | None:
+        word = self.word(w)
+        if not word:
+            return None
+        if _has(word, DAY) and _has(self.word(w + 1), WEEKDAYS, True):
+            end = w + 1
+            if _has(self.word(w + 2), WEEKDAYS, True) and self.word(w + 2).startswith("وال"):
+                end = w + 2
+            return end
+        if _has(word, WEEKDAYS, True):
+            return w
+        if _has(word, MONTHS, False) or (word.isdigit() and int(word) <= 31 and _has(self.word(w + 1), MONTHS)):
+            end = w if not word.isdigit() else w + 1
+            return end + 1 if _year_like(self.word(end + 1)) else end
+        if _has(word, YEAR_WORDS) and _year_like(self.word(w + 1)):
+            return w + 1
+        if _has(word, THIS) and _has(self.word(w + 1), PERIODS, True):
+            return w + 1
+        if _has(word, YESTERDAY):
+            return w
+        if _has(word, PERIODS, True):
+            end = w + 1
+            if any(stem in UNITS for _, stem in splits(self.word(end))):
+                end += 1
+            if _has(self.word(end), RELATIVE, True):
+                return end
+        return None
+
+    def _duration_at(self, w: int) -> int | None:
+        """A number of time units (``ثلاث سنوات``, ``نحو 24 ساعة``) starting at word ``w``."""
+        i = next((k for k, t in enumerate(self.toks) if t.word == w), None)
+        match = self.grammar.expression(i) if i is not None else None
+        if match is None or match.quantity.kind != "count" or match.modifier not in (None, APPROX):
+            return None
+        unit = self.toks[match.end - 1].word + 1
+        return unit if _has(self.word(unit), TIME_UNITS) else None
+
+    # All ----------------------------------------------------------------------------------------
+
+    def claims(self) -> list[Span]:
+        quantities = self.quantities()
+        if not quantities:
+            return []
+        taken = {w for first, last, _ in quantities for w in range(first, last + 1)}
+        spans = [self.span(first, last, "QTY") for first, last, _ in quantities]
+        claims: list[tuple[int, int]] = []  # words each claim covers: its QTY and its ENT
+        for first, last, match in quantities:
+            ent = self.entity(last, match, taken)
+            if ent:
+                taken.update(range(ent[0], ent[1] + 1))
+                spans.append(self.span(*ent, "ENT"))
+            claims.append((first, ent[1] if ent else last))
+        times = [t for t in self.times() if not taken.intersection(range(t[0], t[1] + 1))]
+        chosen: set[tuple[int, int]] = set()
+        for claim in claims:
+            near = [t for t in times if _gap(t, claim) <= MAX_TIME_GAP]
+            if near:
+                chosen.add(min(near, key=lambda t: (_gap(t, claim), t[0] < claim[0])))
+        spans.extend(self.span(*t, "TIME") for t in chosen)
+        return sorted(spans)
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Distance between two intervals (0 when they touch or overlap)."""
+    return max(a[0] - b[1], b[0] - a[1], 0)
+
+
+def find_claims(text: str) -> list[Span]:
+    """QTY, ENT and TIME spans of the ``claims`` layer, non-overlapping, on word boundaries."""
+    spans: list[Span] = []
+    for sentence in split_sentences(text):
+        spans.extend(_Sentence(sentence.tokens).claims())
+    return spans
+
+
+def _nearest(spans: list[Span], qty: Span) -> Span | None:
+    if not spans:
+        return None
+    return min(spans, key=lambda s: (_gap((s.start, s.end), (qty.start, qty.end)), s.start < qty.start))
+
+
+def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
+    """One record per QTY span: its normalized quantity, sentence, and nearest ENT and TIME there.
+
+    Works on any claims spans (rule or model output): spans are assigned to the sentence of
+    :func:`train.text.split_sentences` in which they start, and only same-sentence spans link.
+    """
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(span: Span) -> int:
+        return max(bisect_right(starts, span.start) - 1, 0)
+
+    by_label: dict[str, dict[int, list[Span]]] = {"QTY": {}, "ENT": {}, "TIME": {}}
+    for span in sorted(spans):
+        if span.layer == LAYER and span.label in by_label:
+            by_label[span.label].setdefault(sentence_of(span), []).append(span)
+    records = []
+    for index, quantities in sorted(by_label["QTY"].items()):
+        sentence: Sentence | None = sentences[index] if sentences else None
+        s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
+        for qty in quantities:
+            quantity = parse_quantity(text[qty.start:qty.end], context_after=text[qty.end:max(s_end, qty.end)])
+            entity = _nearest(by_label["ENT"].get(index, []), qty)
+            time = _nearest(by_label["TIME"].get(index, []), qty)
+            records.append({
+                "text": text[qty.start:qty.end], "start": qty.start, "end": qty.end,
+                **quantity.to_dict(),
+                "entity": text[entity.start:entity.end] if entity else None,
+                "entity_start": entity.start if entity else None,
+                "entity_end": entity.end if entity else None,
+                "time": text[time.start:time.end] if time else None,
+                "time_start": time.start if time else None,
+                "time_end": time.end if time else None,
+                "sentence": text[s_start:s_end], "sentence_start": s_start,
+            })
+    return records

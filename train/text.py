@@ -1,0 +1,83 @@
+"""Arabic text handling shared by every step: normalization, word tokenization and sentence splitting.
+
+All functions keep character offsets into the original text, so spans found on normalized or
+tokenized text always map back to the article as written.
+
+Words follow the annotation guidelines (``docs/annotation.md``): a word is a maximal run of letters,
+digits and Arabic combining marks; every other non-space character is a word of its own; clitics
+stay attached (``والعراق``, ``و60``). One refinement, matching ANERcorp: a digit group joined by a
+decimal or thousands mark (``12.7``, ``1,250,000``, ``٣٫٥``) is one word, and such a mark never ends
+a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Arabic combining marks (harakat, Quranic marks, superscript alef) and tatweel.
+DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+TATWEEL = "\u0640"
+_DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
+_TATWEEL_RE = re.compile(TATWEEL)
+
+_NUMBER_JOINERS = ".,\u060c\u066b\u066c"  # . , ، ٫ ٬
+WORD_RE = re.compile(
+    rf"(?:\d[{_NUMBER_JOINERS}](?=\d)|[^\W_]|[{DIACRITICS}{TATWEEL}])+|\S"
+)
+SENTENCE_END = frozenset(".!?؟؛;")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: its tokens carry offsets into the whole article text."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS_RE.sub("", text)
+
+
+def normalize(text: str, *, remove_diacritics: bool = True, remove_tatweel: bool = True) -> str:
+    """The normalization CAMeLBERT and the mini BERT were pretrained with (configurable per model)."""
+    if remove_diacritics:
+        text = _DIACRITICS_RE.sub("", text)
+    if remove_tatweel:
+        text = _TATWEEL_RE.sub("", text)
+    return text
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Split ``text`` into words with offsets (shifted by ``offset``)."""
+    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in WORD_RE.finditer(text)]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split an article into sentences at ``. ؟ ! ؛`` (and ASCII ``? ;``) and at line breaks."""
+    sentences: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        current: list[Token] = []
+        for token in tokenize(line.group(), line.start()):
+            current.append(token)
+            if token.text in SENTENCE_END:
+                sentences.append(Sentence(current[0].start, token.end, tuple(current)))
+                current = []
+        if current:
+            sentences.append(Sentence(current[0].start, current[-1].end, tuple(current)))
+    return sentences
+
+
+def word_boundaries(text: str) -> tuple[set[int], set[int]]:
+    """The offsets where words start and end: span boundaries must fall on these."""
+    tokens = tokenize(text)
+    return {t.start for t in tokens}, {t.end for t in tokens}
