@@ -14,26 +14,14 @@ from huggingface_hub import ModelCard
 import train.fit as fit_module
 from train.cli import main
 
+from conftest import tiny_fit_args
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("tiny") / "data"
-    assert main(["data", "configs/tiny.yaml", f"data.output={output}"]) == 0
-    return output
-
-
 def fit_args(data_dir: Path, run_dir: Path, *extra: str) -> list[str]:
-    return ["fit", "configs/tiny.yaml", f"data.output={data_dir}", f"train.output_dir={run_dir}", "train.epochs=3", *extra]
-
-
-@pytest.fixture(scope="module")
-def ner_model(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    run_dir = tmp_path_factory.mktemp("run") / "ner"
-    assert main(fit_args(data_dir, run_dir, "train.epochs=15")) == 0
-    return run_dir / "model"
+    return tiny_fit_args(data_dir, run_dir, "train.epochs=3", *extra)
 
 
 def test_fit_writes_a_complete_model_folder(ner_model: Path) -> None:

@@ -3,7 +3,7 @@
     python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
     python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
     python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
-    python -m train evaluate MODEL_DIR [--split test] re-evaluate a saved model
+    python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
     python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
     python -m train quantity "TEXT"                   one quantity expression -> normalized record
     python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
@@ -58,9 +58,14 @@ def cmd_fit(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from train.evaluation import evaluate_model
+    from train.claims_eval import report_claims
+    from train.evaluation import evaluate_model, model_task
 
-    evaluate_model(Path(args.model_dir), split=args.split, rules=args.rules)
+    folders = [Path(folder) for folder in args.model_dirs]
+    for folder in folders:
+        evaluate_model(folder, split=args.split)
+    if claims := [folder for folder in folders if model_task(folder) == "claims"]:
+        report_claims(claims, args.split)
 
 
 def cmd_tag(args: argparse.Namespace) -> None:
@@ -99,10 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arguments(fit)
     fit.set_defaults(run=cmd_fit)
 
-    evaluate = commands.add_parser("evaluate", help="re-evaluate a saved model folder")
-    evaluate.add_argument("model_dir")
+    evaluate = commands.add_parser(
+        "evaluate", help="re-evaluate saved model folders; claims models are also compared with the rule tagger"
+    )
+    evaluate.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR")
     evaluate.add_argument("--split", default="test", choices=["train", "validation", "test"])
-    evaluate.add_argument("--rules", action="store_true", help="also score the rule claims tagger (claims models)")
     evaluate.set_defaults(run=cmd_evaluate)
 
     tag = commands.add_parser("tag", help="tag articles (text or JSONL files, or folders) into JSONL records")

@@ -117,6 +117,16 @@ class TrainConfig(Strict):
     dataloader_num_workers: int = 0
     resume: Literal["auto"] | bool = "auto"
     report_to: list[str] = Field(default_factory=list)
+    engine: Literal["trainer", "fast"] = Field(
+        "trainer",
+        description="trainer: the transformers Trainer (checkpoints, resume); fast: train/engine.py, the lean loop "
+        "with token-budget length-grouped batches (no checkpoints; see bench/RESULTS.md)",
+    )
+    batch_tokens: int = Field(4096, ge=64, description="fast engine: padded sub-word tokens per batch (replaces batch_size)")
+    fast_learning_rate: float = Field(
+        3e-4, gt=0, description="fast engine: peak learning rate for its larger token-budget batches (replaces learning_rate)"
+    )
+    compile: bool = Field(False, description="fast engine: torch.compile the model (dynamic shapes)")
 
 
 class RunConfig(Strict):

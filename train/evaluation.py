@@ -126,7 +126,11 @@ def evaluate_folder(
     return results
 
 
-def evaluate_model(model_dir: Path, split: str = "test", rules: bool = False) -> dict:
+def model_task(model_dir: Path) -> str:
+    return load_config(model_dir / "run_config.yaml").train.task
+
+
+def evaluate_model(model_dir: Path, split: str = "test") -> dict:
     """Re-evaluate a saved model folder on a split of the dataset its config names."""
     config = load_config(model_dir / "run_config.yaml")
     dataset = load_prepared(config)
@@ -134,9 +138,4 @@ def evaluate_model(model_dir: Path, split: str = "test", rules: bool = False) ->
     part = task_splits(DatasetDict({split: dataset[split]}), task)
     tokenizer = PreTrainedTokenizerFast.from_pretrained(str(model_dir))
     model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
-    results = evaluate_folder(model_dir, config=config, dataset=part, model=model, tokenizer=tokenizer, splits=(split,))
-    if rules and task == "claims":
-        from train.claims_eval import evaluate_claims
-
-        results["claims"] = evaluate_claims(model_dir, config, split)
-    return results
+    return evaluate_folder(model_dir, config=config, dataset=part, model=model, tokenizer=tokenizer, splits=(split,))

@@ -152,6 +152,8 @@ def fit(config: RunConfig) -> Path:
     encoded = DatasetDict({name: encode(part, name, tokenizer, column, max_length) for name, part in dataset.items()})
     has_validation = len(encoded["validation"]) > 0
 
+    if config.train.engine == "fast":
+        return train_fast(config, dataset, encoded, names, tokenizer, model)
     checkpoints = run_dir / "checkpoints"
     callbacks: list[TrainerCallback] = [EpochSummary()]
     if has_validation and config.train.keep_best and config.train.early_stopping_patience:
@@ -182,5 +184,64 @@ def fit(config: RunConfig) -> Path:
         tokenizer.save_pretrained(str(tmp))
         save_config(config, tmp)
         evaluate_folder(tmp, config=config, dataset=dataset, model=trainer.model, tokenizer=tokenizer)
+    save_config(config, run_dir)
+    return model_dir
+
+
+def engine_settings(config: RunConfig):
+    """The fast engine's settings from the ``train`` section (``train.engine: fast``)."""
+    from train.engine import EngineSettings
+
+    t = config.train
+    return EngineSettings(
+        epochs=t.epochs,
+        max_steps=t.max_steps,
+        learning_rate=t.fast_learning_rate,
+        batch_tokens=t.batch_tokens,
+        weight_decay=t.weight_decay,
+        warmup_ratio=t.warmup_ratio,
+        seed=t.seed,
+        pad_to_multiple_of=t.pad_to_multiple_of or 1,
+        bf16=use_bf16(t.bf16),
+        compile=t.compile,
+        logging_steps=t.logging_steps,
+        keep_best=t.keep_best,
+        early_stopping_patience=t.early_stopping_patience if t.keep_best else None,
+    )
+
+
+def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, names: list[str], tokenizer, model) -> Path:
+    """``train.engine: fast``: train with ``train.engine`` (validation F1 per epoch, best kept), then write the
+    model folder as the Trainer path does. No checkpoints: a killed run starts again."""
+    from train.engine import train_model
+    from train.evaluation import predict_split
+
+    run_dir = config.path(config.train.output_dir)
+    task, column = config.train.task, TAG_COLUMNS[config.train.task]
+    validation = dataset["validation"]
+    gold = [[names[t] for t in tags] for tags in validation[column]]
+    started = time.perf_counter()
+
+    def evaluate(trained, info: dict) -> float | None:
+        if len(validation) == 0:
+            return None
+        scores = compute_seqeval(gold, predict_split(validation, trained, tokenizer, config.train.eval_batch_size))
+        tqdm.write(
+            f"epoch {info['epoch']:.2f} | step {info['step']} | train loss {info['train_loss']:.4f} | "
+            f"dev F1 {scores['strict']['f1']:.4f} (P {scores['strict']['precision']:.4f} R {scores['strict']['recall']:.4f}) | "
+            f"{time.perf_counter() - started:.0f}s"
+        )
+        return scores["strict"]["f1"]
+
+    train = encoded["train"]
+    train_model(model, train["input_ids"], train["labels"], engine_settings(config), pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
+
+    model_dir = run_dir / "model"
+    with atomic_directory(model_dir) as tmp:
+        model.config.task = task
+        model.save_pretrained(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        save_config(config, tmp)
+        evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
     save_config(config, run_dir)
     return model_dir

@@ -14,9 +14,10 @@ Forms covered
   ``إحدى عشرة``, ``ثلاث عشرة``), tens (``عشرون/عشرين``), compounds with ``و`` (``خمسة وعشرون``),
   hundreds (``مئة/مائة``, ``مئتان/مئتين/مائتين/مئتا/مئتي``, ``ثلاثمائة``, ``ثلاث مئة``) and
   ``ثلاثمائة وخمسون``.
-* Scale words ``ألف/آلاف``, ``مليون/ملايين``, ``مليار/مليارات/بليون`` after a digit or word number
-  (``60 ألف``, ``3.5 مليون``, ``ستون ألفا``: after a number ``ألفا``/``مليونا`` are the singular
-  multiplier), alone (``ألف`` = 1000, ``مليون`` = 10^6), as duals in every case and construct form
+* Scale words ``ألف/آلاف``, ``مليون/ملايين``, ``مليار/مليارات/بليون`` (and ``تريليون`` 10^12, not
+  in the guidelines, same rules) after a digit or word number (``60 ألف``, ``3.5 مليون``,
+  ``ستون ألفا``: after a number ``ألفا``/``مليونا`` are the singular multiplier), alone (``ألف`` =
+  1000, ``مليون`` = 10^6), as duals in every case and construct form
   (``ألفان/ألفين/ألفا/ألفي``, ``مليونان/مليونين/مليونا/مليوني``, ``ملياران...``), continued with ``و``
   (``ثلاثة آلاف وخمسمائة`` = 3500, ``مليون و200 ألف``, ``مليون ونصف`` = 1.5 million), and after a
   fraction (``نصف مليون`` = 500000, a count).
@@ -62,10 +63,10 @@ gives value, lower and upper all None (and kind None); no input raises.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from functools import lru_cache
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from train.text import normalize, tokenize
 
@@ -75,16 +76,27 @@ Number = int | float
 # Normalization and lexing
 
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك"})
+ASCII_DIGITS = frozenset("0123456789")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_PIECE_RE = re.compile(r"\d(?:[.,،٫٬]?\d)*|[^\W\d_]+|\S")
+_PIECE_RE = re.compile(r"[0-9](?:[.,،٫٬]?[0-9])*|[^\W\d_]+|\S")
 _CLITICS_RE = re.compile(r"(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)")
 _SPLIT_RE = re.compile(r"[وف]?(?:[بلك]?(?:ال)?|لل)")
 
 
+# Invisible format characters (zero-width space/joiners, direction marks and embeddings, BOM):
+# the normalizer never sees them (``26\u200e%`` reads as ``26%``); offsets are the caller's business.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    return INVISIBLE_RE.sub("", text)
+
+
 @lru_cache(maxsize=262144)
 def norm_word(word: str) -> str:
-    """A word in the spelling the lexicon uses: no diacritics or tatweel, one letter per variant."""
-    return normalize(word).translate(_LETTERS).translate(_DIGITS).replace("مائ", "مئ")
+    """A word in the spelling the lexicon uses: no diacritics, tatweel or invisible format characters,
+    one letter per variant (an invisible mark alone normalizes to the empty word)."""
+    return strip_invisible(normalize(word)).translate(_LETTERS).translate(_DIGITS).replace("مائ", "مئ")
 
 
 @dataclass(frozen=True)
@@ -107,11 +119,11 @@ def lex(words: Sequence[str]) -> list[Tok]:
         k = 0
         while k < len(pieces):
             piece = pieces[k]
-            if piece[0].isdigit():
+            if piece[0] in ASCII_DIGITS:
                 toks.append(Tok("num", piece, w, k == 0))
             elif piece[0].isalpha():
                 nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
-                if k == 0 and nxt[:1].isdigit() and _CLITICS_RE.fullmatch(piece):
+                if k == 0 and nxt[:1] in ASCII_DIGITS and nxt and _CLITICS_RE.fullmatch(piece):
                     toks.append(Tok("num", nxt, w, True, piece))
                     k += 1
                 else:
@@ -188,8 +200,9 @@ SCALE_AFTER_NUMBER: dict[str, int] = _keys({
     "ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3,
     "مليون": 10**6, "مليونا": 10**6, "ملايين": 10**6,
     "مليار": 10**9, "مليارا": 10**9, "مليارات": 10**9, "بليون": 10**9, "بليونا": 10**9, "بلايين": 10**9,
+    "تريليون": 10**12, "تريليونا": 10**12, "تريليونات": 10**12,
 })
-SCALE_ALONE: dict[str, int] = _keys({"ألف": 10**3, "مليون": 10**6, "مليار": 10**9, "بليون": 10**9})
+SCALE_ALONE: dict[str, int] = _keys({"ألف": 10**3, "مليون": 10**6, "مليار": 10**9, "بليون": 10**9, "تريليون": 10**12})
 SCALE_DUAL: dict[str, int] = _keys({
     f"{stem}{ending}": scale
     for stem, scale in (("ألف", 10**3), ("مليون", 10**6), ("مليار", 10**9), ("بليون", 10**9))
@@ -281,6 +294,33 @@ KILO = norm_word("كيلو")
 METRE_FORMS = frozenset(_keys({"متر": 0, "مترا": 0, "مترات": 0, "أمتار": 0}))
 SQUARE = frozenset(_keys({"مربع": 0, "مربعا": 0, "مربعة": 0}))
 CUBIC = frozenset(_keys({"مكعب": 0, "مكعبا": 0, "مكعبة": 0}))
+# Unit-like nouns outside the tables above, kept as written (``unit`` is the surface text): time
+# units, other measures and currency subunits. A number followed by one of them is a measure (money
+# for the subunits), not a count of them. Time units are flagged: the rule tagger treats a duration
+# after قبل/بعد/منذ as locating an event in time.
+TIME_UNIT_WORDS = frozenset(_keys({w: 0 for w in (
+    "ثانية", "ثوان", "ثواني", "ثانيتين", "دقيقة", "دقائق", "دقيقتين", "ساعة", "ساعات", "ساعتين",
+    "يوم", "يوما", "أيام", "يومين", "ليلة", "ليال", "ليالي", "أسبوع", "أسبوعا", "أسابيع", "أسبوعين",
+    "شهر", "شهرا", "أشهر", "شهور", "شهرين", "سنة", "سنوات", "سنين", "سنتين", "عام", "عاما", "أعوام",
+    "عامين", "قرن", "قرنا", "قرون",
+)}))
+OTHER_UNIT_WORDS = frozenset(_keys({w: 0 for w in (
+    "درجة", "درجات", "نقطة", "نقاط", "حصان", "حصانا", "أحصنة", "عقدة", "بوصة", "بوصات",
+    "مليمتر", "مليمترا", "مليمترات", "ملليمتر", "ملم", "سم", "ميلليلتر", "مل", "فدان", "فدانا", "أفدنة",
+    "أوقية", "أونصة", "أونصات", "ميكروغرام", "مليغرام", "مليغراما", "مليجرام", "بايت", "ميغابايت",
+    "غيغابايت", "جيجابايت", "واط", "فولت", "ديسيبل", "كالوري", "سعرة", "سعرات",
+)}))
+SUBUNIT_WORDS = frozenset(_keys({w: 0 for w in (
+    "سنت", "سنتا", "سنتات", "بنس", "بنسات", "قرش", "قرشا", "قروش", "فلس", "فلسا", "فلوس", "هللة",
+    "هللات", "مليم", "مليما", "مليمات", "سنتيم", "سنتيما", "سنتيمات", "كوبيك",
+)}))
+# Qualifiers of a unit-like noun that stay in the unit (نقطة مئوية, درجة مئوية).
+UNIT_QUALIFIERS = frozenset(_keys({"مئوية": 0, "مئويا": 0, "فهرنهايت": 0, "مربع": 0, "مربعا": 0}))
+# Denominators of a per-unit phrase glued to a unit (دولار للبرميل, ليرات للدولار, ميلا بالساعة):
+# any unit, plus the few nouns prices are quoted per.
+PER_NOUNS = frozenset(_keys({w: 0 for w in ("سهم", "فرد", "شخص", "كيلو", "ليتر", "وحدة", "رأس")}))
+PER_PREFIXES = frozenset(("ل", "لل", "بال"))
+ONE_AFTER = frozenset(_keys({"واحد": 0, "واحدة": 0}))  # للبرميل الواحد
 
 APPROX, GT, GE, LT, LE = "approx", "gt", "ge", "lt", "le"
 PREFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
@@ -288,7 +328,9 @@ PREFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
         (tuple(norm_word(w) for w in phrase.split()), effect)
         for effect, phrases in {
             APPROX: ("نحو", "حوالي", "قرابة", "زهاء", "ما يقارب", "ما يقرب من", "ما يناهز", "حدود",
-                     "في حدود", "تقريبا"),
+                     "في حدود", "تقريبا",
+                     # verbs of approaching right before the number (تقترب من 50, يناهز 30)
+                     "يقارب", "تقارب", "يناهز", "تناهز", "يقترب من", "تقترب من", "ما يقترب من"),
             GT: ("أكثر من", "ما يزيد على", "ما يزيد عن", "ما تزيد على", "ما تزيد عن", "أزيد من",
                  "ما يربو على", "ما يربو عن"),
             GE: ("لا يقل عن", "لا تقل عن", "ما لا يقل عن", "ما لا تقل عن"),
@@ -300,9 +342,10 @@ PREFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
     ),
     key=lambda item: -len(item[0]),
 )
-MODIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _stems, _effect in PREFIX_MODIFIERS:
-    MODIFIERS_BY_FIRST.setdefault(_stems[0], []).append((_stems, _effect))
+MODIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    first: [(stems, effect) for stems, effect in PREFIX_MODIFIERS if stems[0] == first]
+    for first in {stems[0] for stems, _ in PREFIX_MODIFIERS}
+}
 SUFFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = [
     ((norm_word("على"), norm_word("الأقل")), GE),
     ((norm_word("على"), norm_word("الأكثر")), LE),
@@ -339,6 +382,11 @@ def read_digits(literal: str, before_scale: bool) -> Fraction | None:
     else:
         return None
     return Fraction(f"{''.join(groups[:point + 1])}.{groups[point + 1]}")
+
+
+def year_like(literal: str) -> bool:
+    """A bare four-digit number that reads as a year (1900..2099)."""
+    return literal.isascii() and literal.isdigit() and len(literal) == 4 and 1900 <= int(literal) <= 2099
 
 
 def to_number(x: Fraction | None) -> Number | None:
@@ -388,6 +436,9 @@ class Marker:
     kind: str
     unit: str
     currency: str | None = None
+    start: int = -1  # its first piece (set where ``written``)
+    written: bool = False  # the unit is the text as written from ``start`` (see parse_quantity)
+    time: bool = False  # a unit of time (يوما, سنوات): the quantity is a duration
 
 
 @dataclass(frozen=True)
@@ -417,7 +468,9 @@ class Grammar:
 
     # Access -----------------------------------------------------------------------------------
 
-    def word(self, i: int, table: dict | set | frozenset, allow: Callable[[str], bool] = _none) -> tuple[str, str] | None:
+    def word(
+        self, i: int, table: dict | set | frozenset, allow: Callable[[str], bool] = _none
+    ) -> tuple[str, str] | None:
         """(prefix, stem) of piece ``i`` when it is a word whose stem is in ``table``."""
         if i >= self.limit or self.toks[i].kind != "word":
             return None
@@ -586,7 +639,51 @@ class Grammar:
     # Markers and modifiers --------------------------------------------------------------------
 
     def marker(self, i: int) -> Marker | None:
-        """A percent, currency or measure marker at ``i``."""
+        """A percent, currency or measure marker at ``i``; a money or measure marker takes a per-unit
+        phrase glued to it (``دولار للبرميل``, ``ميلا بالساعة``), and then its unit is as written."""
+        mark = self.known_marker(i) or self.loose_marker(i)
+        if mark is None or mark.kind not in ("money", "measure"):
+            return mark
+        end = self.per_unit(mark.end)
+        if end == mark.end:
+            return mark
+        return Marker(end, mark.kind, mark.unit, mark.currency, i, True, mark.time)
+
+    def is_unit_word(self, i: int, allow: Callable[[str], bool]) -> bool:
+        return any(self.word(i, table, allow) for table in (
+            MEASURES, CURRENCY_WORDS, TIME_UNIT_WORDS, OTHER_UNIT_WORDS, SUBUNIT_WORDS, PER_NOUNS))
+
+    def per_unit(self, i: int) -> int:
+        """The end of a per-unit denominator at ``i`` (``للبرميل``, ``في الساعة``, ``للبرميل الواحد``), or ``i``."""
+        if self.is_word(i, IN) and self.is_unit_word(i + 1, lambda p: p == "ال"):
+            end = i + 2
+        elif self.is_unit_word(i, lambda p: p in PER_PREFIXES):
+            end = i + 1
+        else:
+            return i
+        return end + 1 if self.word(end, ONE_AFTER, lambda p: p == "ال") else end
+
+    def loose_marker(self, i: int) -> Marker | None:
+        """A unit-like noun at ``i`` (``يوماً``, ``نقطة``, ``سنتا``): a measure, or money without a
+        currency code for the subunits; its unit is as written."""
+        if i >= self.limit:
+            return None
+        if self.word(i, SUBUNIT_WORDS):
+            return Marker(i + 1, "money", self.toks[i].text, None, i, True)
+        time = self.word(i, TIME_UNIT_WORDS) is not None
+        if not (time or self.word(i, OTHER_UNIT_WORDS)):
+            return None
+        end = i + 2 if self.word(i + 1, UNIT_QUALIFIERS) else i + 1
+        return Marker(end, "measure", self.toks[i].text, None, i, True, time)
+
+    def marker_after(self, num: Num) -> Marker | None:
+        """The marker after ``num``; a year-like number (``2014 عام``) takes no unit of time."""
+        mark = self.marker(num.end)
+        if mark is not None and mark.time and num.plain_digits and year_like(num.plain_digits):
+            return None
+        return mark
+
+    def known_marker(self, i: int) -> Marker | None:
         if self.sym(i, PERCENT_SIGNS):
             return Marker(i + 1, "percent", "%")
         if sign := self.sym(i, CURRENCY_SIGNS):
@@ -636,7 +733,7 @@ class Grammar:
         num = self.number(i, allow)
         if num is None or num.vague:
             return None
-        return num, self.marker(num.end)
+        return num, self.marker_after(num)
 
     def range_at(self, i: int) -> tuple[Fraction, Num, Marker | None, int] | None:
         """``بين X و Y``, ``من X إلى Y``, ``X-Y``: (lower, Y, marker, end)."""
@@ -687,7 +784,7 @@ class Grammar:
             num = self.number(core, _any if core == i else _none)
             if num is None:
                 return None
-            mark = self.marker(num.end)
+            mark = self.marker_after(num)
             end = mark.end if mark else num.end
         if sign:
             mark = Marker(core, "money", *CURRENCY_SIGNS[sign])
@@ -711,16 +808,20 @@ def can_start(tok: Tok) -> bool:
         return True
     if tok.kind == "sym":
         return tok.text in CURRENCY_SIGNS
-    return any(stem in STARTS for _, stem in splits(tok.text))
+    return any(
+        stem in STARTS
+        or any(stem.endswith(suffix) and stem[: -len(suffix)] in FRACTIONS for suffix in PRONOUN_SUFFIXES)
+        for _, stem in splits(tok.text)
+    )
 
 
-_QUALIFIER_STEMS = frozenset(
-    {q for _, q in CURRENCY_QUALIFIED} | {q + "ه" for _, q in CURRENCY_QUALIFIED} | {q + "ا" for _, q in CURRENCY_QUALIFIED}
-)
+_QUALIFIERS = frozenset(q for _, q in CURRENCY_QUALIFIED)
+# Qualifiers agree with their currency: ليرة تركية, ريالات سعودية, دينارا كويتيا.
+_QUALIFIER_STEMS = _QUALIFIERS | {q + "ه" for q in _QUALIFIERS} | {q + "ا" for q in _QUALIFIERS}
 
 
 def _qualifier(stem: str) -> str:
-    return stem[:-1] if stem[:-1] in {q for _, q in CURRENCY_QUALIFIED} and stem[-1] in "ها" else stem
+    return stem[:-1] if stem[:-1] in _QUALIFIERS and stem[-1] in "ها" else stem
 
 
 def _kind(marker: Marker | None, fraction: bool) -> str:
@@ -757,24 +858,58 @@ def _record(num: Num, modifier: str | None, marker: Marker | None) -> Quantity:
     return Quantity(value=value, **extra)
 
 
+_DEFINITE_RE = re.compile(r"[وف]?(?:[بكل]?ال|لل)..")
 _EDGE_PUNCTUATION = frozenset("\"'«»“”‘’()[]{}،,.:;؛!?؟")
 
 
 def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
-    """The normalized record of a quantity expression; all-None values when it cannot be read whole.
+    """The normalized record of a quantity expression; all-None values when it cannot be read.
 
     ``context_after`` is the text that follows the expression in its sentence; it only decides
     whether ``خمس/سبع/تسع/عشر`` is a fraction or a cardinal and is never read into the record.
+    Invisible format characters (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) are ignored.
+
+    When the expression does not read whole but a leading part does (the number with its
+    approximator, comparator, scale and marker), that part is read and the trailing words are taken
+    as what is counted: the record keeps the leading part's marker (``20 في المئة من الأسهم`` is a
+    percent), or is a count with unit None (``30 شخصا``). Nulls when the trailing words are glued to the
+    number or hold digits or symbols, when they start with a definite word (``خمس السكان``: a
+    construct, not a count) or with a unit of time the number refused (``2014 عام``: a year).
     """
-    words = [t.text for t in tokenize(text)]
-    while words and words[0] in _EDGE_PUNCTUATION:
-        words.pop(0)
-    while words and words[-1] in _EDGE_PUNCTUATION:
-        words.pop()
+    text, context_after = strip_invisible(text), strip_invisible(context_after)
+    tokens = tokenize(text)
+    while tokens and tokens[0].text in _EDGE_PUNCTUATION:
+        tokens.pop(0)
+    while tokens and tokens[-1].text in _EDGE_PUNCTUATION:
+        tokens.pop()
+    words = [t.text for t in tokens]
     toks = lex(words)
     context = [t.text for t in tokenize(context_after)]
     all_toks = toks + [Tok(t.kind, t.text, t.word + len(words), t.first, t.prefix) for t in lex(context)]
-    match = Grammar(all_toks, limit=len(toks)).expression(0) if toks else None
-    if match is None or match.end != len(toks):
+    grammar = Grammar(all_toks, limit=len(toks))
+    match = grammar.expression(0) if toks else None
+    if match is None:
         return Quantity()
-    return match.quantity
+    if match.end < len(toks) and not _counted_after(grammar, match):
+        return Quantity()
+    quantity = match.quantity
+    mark = match.marker
+    if mark is not None and mark.written:
+        first = toks[mark.start].word
+        last = toks[min(mark.end, len(toks)) - 1].word
+        unit = text[tokens[first].start:tokens[last].end] if first != toks[match.core_start].word else mark.unit
+        quantity = replace(quantity, unit=unit)
+    return quantity
+
+
+def _counted_after(grammar: Grammar, match: Match) -> bool:
+    """Whether the pieces after ``match`` are words that name what is counted (see parse_quantity)."""
+    toks = grammar.toks[match.start:grammar.limit]
+    rest = grammar.toks[match.end:grammar.limit]
+    if not rest[0].first or rest[0].word == toks[-len(rest) - 1].word or any(t.kind != "word" for t in rest):
+        return False
+    if match.marker is not None:
+        return True
+    if any(stem in TIME_UNIT_WORDS for _, stem in splits(rest[0].text)):
+        return False
+    return _DEFINITE_RE.match(rest[0].text) is None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from train.quantity import (
     APPROX, FRACTIONS, HALF, HUNDREDS, SCALE_ALONE, SCALE_DUAL, TEEN_TAIL, TENS, UNITS, VAGUE, Grammar, Match,
@@ -102,8 +102,12 @@ def _has(word: str, stems: frozenset[str], article: bool | None = None) -> bool:
     return False
 
 
+def _digits(word: str) -> bool:
+    return word.isascii() and word.isdigit()
+
+
 def _year_like(literal: str) -> bool:
-    return literal.isdigit() and len(literal) == 4 and 1900 <= int(literal) <= 2099
+    return _digits(literal) and len(literal) == 4 and 1900 <= int(literal) <= 2099
 
 
 class _Sentence:
@@ -117,6 +121,13 @@ class _Sentence:
 
     def word(self, w: int) -> str:
         return self.words[w] if 0 <= w < len(self.words) else ""
+
+    def next_word(self, w: int, step: int = 1) -> int:
+        """The index of the first visible word from ``w`` on in direction ``step``, skipping invisible
+        format characters (U+200E...), which are words of their own that normalize to nothing."""
+        while 0 <= w < len(self.words) and not self.words[w]:
+            w += step
+        return w
 
     def span(self, first_word: int, last_word: int, label: str) -> Span:
         return Span(self.tokens[first_word].start, self.tokens[last_word].end, label, LAYER)
@@ -142,10 +153,14 @@ class _Sentence:
     def keep(self, m: Match) -> bool:
         toks, q = self.toks, m.quantity
         first, last = toks[m.start].word, toks[m.end - 1].word
-        before, after = self.word(first - 1), self.word(last + 1)
+        before, after = self.word(self.next_word(first - 1, -1)), self.word(self.next_word(last + 1))
         core = toks[m.core_start]
         if any(LATIN_RE.search(self.tokens[w].text) for w in range(first, last + 1)):
             return False
+        if m.end < len(toks) and toks[m.end].word == last:
+            return False  # a number glued to its noun (15عاما): no word boundary to split QTY from ENT
+        if m.marker is not None and m.marker.written and not toks[m.marker.start].first:
+            return False  # the same, when the noun glued to the number is unit-like (15عاما)
         if any(0 <= k < len(toks) and toks[k].kind == "sym" and toks[k].text in DASH_SLASH_COLON
                for k in (m.start - 1, m.end)):
             return False
@@ -161,10 +176,10 @@ class _Sentence:
             or after.startswith("ال") or after in ("م", "ه")
         ):
             return False
-        if any(t[0] == "0" and len(t) > 1 and t.isdigit() or len(t) >= 9 and t.isdigit() for t in literals):
+        if any(_digits(t) and (t[0] == "0" and len(t) > 1 or len(t) >= 9) for t in literals):
             return False
-        if _has(after, TIME_UNITS) and _has(before, LOCATING):
-            return False
+        if (_has(after, TIME_UNITS) or m.marker is not None and m.marker.time) and _has(before, LOCATING):
+            return False  # a duration that only places an event in time (قبل أربع سنوات)
         if m.marker is None and m.modifier is None and q.value == 1 and core.kind == "word":
             return False
         lone = [stem for _, stem in splits(core.text)] if m.end - m.start == 1 and core.kind == "word" else []
@@ -182,9 +197,9 @@ class _Sentence:
         """Words (first, last) of the noun phrase the quantity ending at word ``last`` counts."""
         if m.quantity.kind in ("money", "measure"):
             return None
-        w = last + 1
+        w = self.next_word(last + 1)
         if self.word(w) and _has(self.word(w), OTHERS):
-            w += 1
+            w = self.next_word(w + 1)
         partitive = self.word(w) == FROM
         if partitive:
             w += 1
@@ -247,8 +262,8 @@ class _Sentence:
             return end
         if _has(word, WEEKDAYS, True):
             return w
-        if _has(word, MONTHS, False) or (word.isdigit() and int(word) <= 31 and _has(self.word(w + 1), MONTHS)):
-            end = w if not word.isdigit() else w + 1
+        if _has(word, MONTHS, False) or (_digits(word) and int(word) <= 31 and _has(self.word(w + 1), MONTHS)):
+            end = w + 1 if _digits(word) else w
             return end + 1 if _year_like(self.word(end + 1)) else end
         if _has(word, YEAR_WORDS) and _year_like(self.word(w + 1)):
             return w + 1
@@ -268,7 +283,11 @@ class _Sentence:
         """A number of time units (``ثلاث سنوات``, ``نحو 24 ساعة``) starting at word ``w``."""
         i = next((k for k, t in enumerate(self.toks) if t.word == w), None)
         match = self.grammar.expression(i) if i is not None else None
-        if match is None or match.quantity.kind != "count" or match.modifier not in (None, APPROX):
+        if match is None or match.modifier not in (None, APPROX):
+            return None
+        if match.marker is not None and match.marker.time:
+            return self.toks[match.end - 1].word
+        if match.quantity.kind != "count":
             return None
         unit = self.toks[match.end - 1].word + 1
         return unit if _has(self.word(unit), TIME_UNITS) else None
@@ -317,11 +336,23 @@ def _nearest(spans: list[Span], qty: Span) -> Span | None:
     return min(spans, key=lambda s: (_gap((s.start, s.end), (qty.start, qty.end)), s.start < qty.start))
 
 
+def _owners(quantities: list[Span], entities: list[Span]) -> dict[Span, list[Span]]:
+    """Each ENT belongs to the last QTY before it (Arabic counts its noun after the number), or to the
+    first QTY of the sentence when none comes before it."""
+    owned: dict[Span, list[Span]] = {}
+    for ent in entities:
+        before = [q for q in quantities if q.start < ent.start]
+        owned.setdefault(before[-1] if before else quantities[0], []).append(ent)
+    return owned
+
+
 def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
     """One record per QTY span: its normalized quantity, sentence, and nearest ENT and TIME there.
 
     Works on any claims spans (rule or model output): spans are assigned to the sentence of
-    :func:`train.text.split_sentences` in which they start, and only same-sentence spans link.
+    :func:`train.text.split_sentences` in which they start, and only same-sentence spans link. A TIME
+    may scope several QTYs; an ENT links only to the QTY that owns it (see :func:`_owners`), so the
+    noun counted by one number is not lent to a neighbouring amount of money.
     """
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
@@ -337,9 +368,10 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
     for index, quantities in sorted(by_label["QTY"].items()):
         sentence: Sentence | None = sentences[index] if sentences else None
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
+        owned = _owners(quantities, by_label["ENT"].get(index, []))
         for qty in quantities:
             quantity = parse_quantity(text[qty.start:qty.end], context_after=text[qty.end:max(s_end, qty.end)])
-            entity = _nearest(by_label["ENT"].get(index, []), qty)
+            entity = _nearest(owned.get(qty, []), qty)
             time = _nearest(by_label["TIME"].get(index, []), qty)
             records.append({
                 "text": text[qty.start:qty.end], "start": qty.start, "end": qty.end,

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from tqdm import tqdm
 

@@ -1,0 +1,118 @@
+"""Quality and time to quality: the mini BERT on ANERcorp, the project's recipe against the baseline.
+
+    python -m bench.quality [--seeds 0 1 2] [--epochs 3]        (make bench-quality)
+
+For every seed: the baseline (``bench.baseline``: run_ner.py defaults, Trainer, batch 8, lr 5e-5) and
+the project's fast recipe (``train.engine``: the ``train`` settings of configs/mini.yaml with
+``engine=fast``, keep-best on validation), the same base model, data and number of epochs. Reported:
+test entity F1 (seqeval strict and conlleval) of each, mean and spread over seeds, training time, and
+the project's time to reach the baseline's mean final test F1 (test F1 is recorded at
+``--evaluations-per-epoch`` points; evaluation time is not counted as training time).
+Needs the prepared dataset: ``python -m train data configs/mini.yaml``. Writes bench/out/quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench.anercorp import CONFIG, encode, load_model, load_splits
+from bench.baseline import RUN_NER_DEFAULTS, train_baseline
+from bench.common import device_info, spread, table, write_json
+from train.engine import train_model
+from train.fit import engine_settings
+from train.inference import predict_words
+from train.metrics import compute_seqeval
+
+
+def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int) -> dict:
+    predicted = predict_words(model, tokenizer, split["tokens"], batch_size=batch_size)
+    gold = [[names[t] for t in tags] for tags in split["tags"]]
+    scores = compute_seqeval(gold, [[label for label, _ in words] for words in predicted])
+    return {"strict_f1": scores["strict"]["f1"], "conlleval_f1": scores["conlleval"]["f1"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", default=CONFIG)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--epochs", type=float, default=3)
+    parser.add_argument("--evaluations-per-epoch", type=int, default=4)
+    parser.add_argument("--out", default="quality.json")
+    parser.add_argument("overrides", nargs="*", help="train.key=value for the project's recipe")
+    args = parser.parse_args()
+
+    config, splits, names = load_splits(args.config, [f"train.epochs={args.epochs}", "train.engine=fast", *args.overrides])
+    settings = engine_settings(config)
+    runs: list[dict] = []
+    report = {
+        "benchmark": "quality",
+        "device": device_info(),
+        "config": args.config,
+        "epochs": args.epochs,
+        "baseline_recipe": {**RUN_NER_DEFAULTS, "num_train_epochs": args.epochs, "trainer": True, "fp32": True, "group_by_length": False},
+        "project_recipe": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+        "runs": runs,
+    }
+
+    def save(summary: dict | None = None) -> None:
+        write_json(args.out, {**report, **({"summary": summary} if summary else {})})
+
+    for seed in args.seeds:
+        tokenizer, model = load_model(config, names, seed)
+        ids, labels = encode(tokenizer, splits["train"])
+        result = train_baseline(model, tokenizer, ids, labels, epochs=args.epochs, seed=seed)
+        scores = test_scores(result["model"], tokenizer, splits["test"], names, config.train.eval_batch_size)
+        runs.append({"recipe": "baseline", "seed": seed, "train_seconds": result["train_seconds"], "steps": result["steps"],
+                     "real_tokens": result["real_tokens"], **scores})
+        print(f"baseline seed {seed}: {scores} in {result['train_seconds']:.0f}s", flush=True)
+        save()
+
+        tokenizer, model = load_model(config, names, seed)
+        settings.seed = seed
+        settings.evaluations_per_epoch = args.evaluations_per_epoch
+
+        def evaluate(model, info: dict) -> float:
+            dev = test_scores(model, tokenizer, splits["validation"], names, config.train.eval_batch_size)
+            info["test"] = test_scores(model, tokenizer, splits["test"], names, config.train.eval_batch_size)
+            info["validation"] = dev
+            print(f"  project seed {seed} epoch {info['epoch']}: {info['train_seconds']:.0f}s dev {dev} test {info['test']}", flush=True)
+            return dev["strict_f1"]
+
+        outcome = train_model(model, ids, labels, settings, pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
+        scores = test_scores(outcome.model, tokenizer, splits["test"], names, config.train.eval_batch_size)
+        runs.append({"recipe": "project", "seed": seed, "train_seconds": outcome.train_seconds, "steps": outcome.steps,
+                     "real_tokens": outcome.real_tokens, "history": outcome.history, **scores})
+        print(f"project seed {seed}: {scores} in {outcome.train_seconds:.0f}s", flush=True)
+        save()
+
+    summary = {}
+    for recipe in ("baseline", "project"):
+        mine = [r for r in runs if r["recipe"] == recipe]
+        summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
+    target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
+    reached = []
+    for run in (r for r in runs if r["recipe"] == "project"):
+        hit = next((h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None)
+        reached.append(hit["train_seconds"] if hit else None)
+    baseline_time = summary["baseline"]["train_seconds"]["mean"]
+    summary["time_to_baseline_f1"] = {
+        "target_conlleval_f1": target[0],
+        "target_strict_f1": target[1],
+        "project_seconds": reached,
+        "ratio_to_baseline_time": [s / baseline_time if s is not None else None for s in reached],
+    }
+    save(summary)
+    rows = [
+        [recipe, f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
+         f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
+         f"{s['train_seconds']['mean']:.0f}", len(s["strict_f1"]["values"])]
+        for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
+    ]
+    print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
+    print("project time to the baseline's mean final F1, as a fraction of the baseline's time:",
+          summary["time_to_baseline_f1"]["ratio_to_baseline_time"])
+
+
+if __name__ == "__main__":
+    main()

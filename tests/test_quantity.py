@@ -1,0 +1,103 @@
+"""The quantity normalizer against the guidelines' conventions: a fixture table of expressions with
+their full expected records, properties over digit numbers, and unreadable input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from train.quantity import Quantity, parse_quantity
+
+FIXTURE = Path(__file__).parent / "fixtures" / "quantities.tsv"
+FIELDS = ["value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit",
+          "currency"]
+
+
+def _rows() -> list[tuple[str, dict]]:
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split("\t")
+    assert header == ["text", *FIELDS]
+    rows = []
+    for line in lines[1:]:
+        if line:
+            text, *cells = line.split("\t")
+            rows.append((text, dict(zip(FIELDS, map(json.loads, cells), strict=True))))
+    return rows
+
+
+ROWS = _rows()
+
+
+def test_fixture_is_large_and_unique() -> None:
+    texts = [text for text, _ in ROWS]
+    assert len(texts) >= 150
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS, ids=[f"{i}:{t}" for i, (t, _) in enumerate(ROWS)])
+def test_fixture_record(text: str, expected: dict) -> None:
+    record = parse_quantity(text).to_dict()
+    assert record == expected
+    # int when integral: 60000 must not come back as 60000.0
+    for key in ("value", "lower", "upper"):
+        assert type(record[key]) is type(expected[key])
+
+
+def test_to_dict_keys_in_order() -> None:
+    assert list(Quantity().to_dict()) == FIELDS
+
+
+def test_ambiguous_fifth_reads_by_what_follows() -> None:
+    assert parse_quantity("خمس").to_dict()["value"] == 0.2
+    assert parse_quantity("خمس", context_after=" السكان").value == 0.2
+    five = parse_quantity("خمس", context_after=" سنوات")
+    assert (five.value, five.kind) == (5, "count")
+    assert parse_quantity("عشر", context_after=" دقائق").value == 10
+    assert parse_quantity("خمس", context_after=" بالمئة").value == 5
+
+
+SCRIPTS = {"ascii": "0123456789", "arabic-indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def _write(n: int, digits: str, separator: str) -> str:
+    text = f"{n:,}".replace(",", separator) if separator else str(n)
+    return text.translate(str.maketrans("0123456789", digits))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("separator", ["", ",", "٬"])
+@given(n=st.integers(min_value=0, max_value=10**15))
+def test_digit_integers_read_back(script: str, separator: str, n: int) -> None:
+    text = _write(n, SCRIPTS[script], separator)
+    q = parse_quantity(text)
+    assert q.value == n and type(q.value) is int, text
+    assert (q.lower, q.upper, q.kind, q.approx, q.vague) == (None, None, "count", False, False)
+
+
+@given(n=st.integers(min_value=1, max_value=999), script=st.sampled_from(sorted(SCRIPTS)))
+def test_digit_integer_times_scale(n: int, script: str) -> None:
+    assert parse_quantity(_write(n, SCRIPTS[script], "") + " ألف").value == n * 1000
+    assert parse_quantity("نحو " + _write(n, SCRIPTS[script], "") + " مليون").value == n * 10**6
+
+
+@pytest.mark.parametrize("text", ["أعداد كبيرة", "كبيرة جدا", "the end", "???", "من 50 إلى 40", "٫", "2014 عام"])
+def test_unreadable_gives_nulls(text: str) -> None:
+    q = parse_quantity(text)
+    assert (q.value, q.lower, q.upper, q.kind) == (None, None, None, None)
+
+
+@given(st.text(max_size=40))
+def test_never_raises(text: str) -> None:
+    q = parse_quantity(text)
+    assert q.value is None or isinstance(q.value, (int, float))
+
+
+@given(st.lists(st.sampled_from(
+    ["نحو", "أكثر", "من", "بين", "و", "إلى", "ألف", "آلاف", "مليون", "ثلاثة", "عشر", "خمس", "نصف", "مئات",
+     "عشرات", "12", "1.5", "٣", "%", "بالمئة", "دولار", "-", "ونصف", "ألفين", "في", "المئة", "حتى", "ونيف"]),
+    max_size=7))
+def test_never_raises_on_number_like_words(words: list[str]) -> None:
+    parse_quantity(" ".join(words))

@@ -1,0 +1,211 @@
+"""The rule claims tagger: recall on the seed article, the guidelines' exclusions, word boundaries,
+and the linking of QTY to ENT/TIME in claim_records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from train.rules import claim_records, find_claims
+from train.spans import Span, spans_to_bio
+from train.text import tokenize
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_5aed8b592000b0fd.txt"
+
+# Every QTY of the seed article, bracketed in enough context to be found once.
+SEED_QTY = [
+    "استسلم [مئات] من مقاتلي",
+    "وتم القبض على [مئات] آخرين",
+    "للسماح [لآلاف] المدنيين",
+    "عقدت المجموعة [نحو ثلث] البلدين",
+    "الدفاع ان [حوالي 400] من مقاتلي",
+    "وقال القائد ان [مئات] من الجهاديين",
+    "من بين [أكثر من ألفي] شخص",
+    "ان [نحو 6500] شخص",
+    "بما في ذلك [مئات] الرجال",
+    "من بين [60 ألف] شخص",
+    "وصل [50 ألف] شخص",
+    "بما في ذلك [4000] شخص",
+    "من بين [90] شخصا",
+    "كان [ثلثاهم] من الرضع",
+    "كان هناك [11] من الأسرى",
+    "إطلاق سراح [أربعة] أطفال",
+    "وجود [عشرات] من الاطفال",
+]
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def _gold(text: str, snippets: list[str]) -> set[tuple[int, int]]:
+    gold = set()
+    for snippet in snippets:
+        plain = snippet.replace("[", "").replace("]", "")
+        at = text.index(plain)
+        assert text.count(plain) == 1, snippet
+        start = at + snippet.index("[")
+        gold.add((start, start + snippet.index("]") - snippet.index("[") - 1))
+    return gold
+
+
+def _texts(text: str, spans: list[Span], label: str) -> list[str]:
+    return [text[s.start:s.end] for s in spans if s.label == label]
+
+
+def test_seed_qty_recall(seed: str) -> None:
+    gold = _gold(seed, SEED_QTY)
+    found = {(s.start, s.end) for s in find_claims(seed) if s.label == "QTY"}
+    recall = len(gold & found) / len(gold)
+    assert recall >= 0.9, sorted(gold - found)
+
+
+def test_seed_exclusions_and_examples(seed: str) -> None:
+    spans = find_claims(seed)
+    qty = _texts(seed, spans, "QTY")
+    assert len(qty) == len(SEED_QTY)
+    for excluded in ("2014", "2017", "أربع سنوات", "واحدة", "الأخيرة", "عدد"):
+        assert not any(excluded in q for q in qty), excluded
+    assert "أربع" not in qty
+    ents = _texts(seed, spans, "ENT")
+    for ent in ("مقاتلي الدولة الإسلامية", "شخص", "المدنيين", "الأسرى", "الرضع", "البلدين"):
+        assert ent in ents
+    times = _texts(seed, spans, "TIME")
+    for time in ("خلال اليومين السابقين", "منذ ديسمبر", "يوم الأربعاء"):
+        assert time in times
+    assert "قبل أربع سنوات" not in times
+
+
+def test_seed_spans_are_flat_and_on_word_boundaries(seed: str) -> None:
+    spans = find_claims(seed)
+    assert all(s.layer == "claims" and s.label in {"QTY", "ENT", "TIME"} for s in spans)
+    for a, b in zip(spans, spans[1:], strict=False):
+        assert a.end <= b.start
+    spans_to_bio(tokenize(seed), spans)  # raises on a span off word boundaries
+
+
+def test_seed_records_link_entity_and_time(seed: str) -> None:
+    records = {r["text"]: r for r in claim_records(seed, find_claims(seed))}
+    r = records["نحو 6500"]
+    assert (r["value"], r["approx"], r["kind"]) == (6500, True, "count")
+    assert (r["entity"], r["time"]) == ("شخص", "خلال اليومين السابقين")
+    assert seed[r["entity_start"]:r["entity_end"]] == "شخص"
+    assert seed[r["time_start"]:r["time_end"]] == "خلال اليومين السابقين"
+    assert r["sentence"].startswith("وقالت قوات الدفاع الذاتى ان نحو 6500")
+    assert seed[r["sentence_start"]:].startswith(r["sentence"])
+    r = records["أكثر من ألفي"]
+    assert (r["value"], r["lower"], r["lower_inclusive"], r["time"]) == (None, 2000, False, "يوم الأربعاء")
+    r = records["ثلثاهم"]
+    assert (r["value"], r["kind"], r["entity"]) == (2 / 3, "fraction", "الرضع")
+    r = records["لآلاف"]
+    assert (r["lower"], r["upper"], r["vague"], r["entity"]) == (3000, 9999, True, "المدنيين")
+
+
+@pytest.mark.parametrize("sentence", [
+    "صدر القانون في عام 2014 .",
+    "وتنص المادة 103 من الدستور على ذلك.",
+    "احتل الفريق المركز الثالث للمرة الأولى.",
+    "اختطفوا من المدينة قبل أربع سنوات .",
+    "بدأ الاجتماع عند الساعة 18:40 مساء.",
+    "يستسلم المقاتلون بأعداد كبيرة هذا الأسبوع.",
+    "وقال مراسل فرانس 24 إن الوضع هادئ.",
+    "فاز الفريق 2-1 على ضيفه.",
+    "سجل الهدف في الدقيقة 90 من المباراة.",
+    "وصل إلى الدور نصف النهائي للمرة الأولى.",
+    "تأهل إلى دور الستة عشر من البطولة.",
+    "ولد في 13 مايو 1990 في القاهرة.",
+    "أطلقت مجموعة العشرين خطة G20 جديدة.",
+    "عقدت الدول الثلاث اجتماعها بين 2010 و2013 في جنيف.",
+    "عاد الرجل بعد ثلاثة أيام إلى منزله.",
+    "قتل الهجوم رجلا واحدا.",
+])
+def test_excluded_numbers_give_no_qty(sentence: str) -> None:
+    assert _texts(sentence, find_claims(sentence), "QTY") == []
+
+
+def test_count_with_entity_and_weekday() -> None:
+    text = "قتل 25 شخصا في الهجوم يوم الأحد."
+    spans = find_claims(text)
+    assert [(s.label, text[s.start:s.end]) for s in spans] == [
+        ("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد")]
+    [record] = claim_records(text, spans)
+    assert (record["value"], record["entity"], record["time"]) == (25, "شخصا", "يوم الأحد")
+
+
+def test_percent_with_period_and_bare_fi_left_out() -> None:
+    text = "ارتفعت الأسعار بنسبة 20 في المئة في الشهر الماضي."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["20 في المئة"]
+    assert _texts(text, spans, "TIME") == ["الشهر الماضي"]
+    assert _texts(text, spans, "ENT") == []
+    [record] = claim_records(text, spans)
+    assert (record["value"], record["kind"], record["unit"]) == (20, "percent", "%")
+
+
+def test_clitic_number_is_its_whole_word_and_partitive_min_is_outside() -> None:
+    text = "وأصيب نحو 30 جنديا و40 من المدنيين منذ الأحد."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["نحو 30", "و40"]
+    assert _texts(text, spans, "ENT") == ["جنديا", "المدنيين"]
+    records = claim_records(text, spans)
+    assert [r["value"] for r in records] == [30, 40]
+    assert records[1]["entity"] == "المدنيين" and records[1]["time"] == "منذ الأحد"
+
+
+def test_money_and_range_records() -> None:
+    text = "وقدمت الحكومة 100 مليون دولار لإيواء ما بين 10 و12 ألف نازح خلال العام الماضي."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["100 مليون دولار", "ما بين 10 و12 ألف"]
+    money, rng = claim_records(text, spans)
+    assert (money["value"], money["kind"], money["currency"], money["entity"]) == (100000000, "money", "USD", None)
+    assert (rng["lower"], rng["upper"], rng["entity"]) == (10000, 12000, "نازح")
+    assert rng["time"] == "خلال العام الماضي"
+
+
+def test_year_word_scopes_claim_as_time() -> None:
+    text = "وفي عام 2014 سيطر التنظيم على نحو ثلث العراق."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["نحو ثلث"]
+    assert _texts(text, spans, "TIME") == ["عام 2014"]
+
+
+def test_claim_records_on_arbitrary_spans() -> None:
+    text = "فر 300 مدني من القرية. ووصل 200 آخرون يوم الجمعة."
+    s1, s2 = text.index("300"), text.index("200")
+    e1 = text.index("مدني")
+    t2 = text.index("يوم الجمعة")
+    spans = [
+        Span(s2, s2 + 3, "QTY", "claims"),
+        Span(s1, s1 + 3, "QTY", "claims"),
+        Span(e1, e1 + 4, "ENT", "claims"),
+        Span(t2, t2 + len("يوم الجمعة"), "TIME", "claims"),
+        Span(0, 2, "PERS", "ner"),
+    ]
+    first, second = claim_records(text, spans)
+    assert (first["text"], first["entity"], first["time"]) == ("300", "مدني", None)
+    assert first["sentence"] == "فر 300 مدني من القرية." and first["sentence_start"] == 0
+    # ENT of another sentence never links
+    assert (second["text"], second["entity"], second["time"]) == ("200", None, "يوم الجمعة")
+    assert second["time_start"] == t2 and second["entity_start"] is None
+
+
+def test_claim_records_nearest_entity_wins() -> None:
+    text = "من بين 60 ألف شخص في المخيم وصل 50 ألف لاجئ."
+    spans = find_claims(text)
+    records = claim_records(text, spans)
+    assert [(r["text"], r["entity"]) for r in records] == [("60 ألف", "شخص"), ("50 ألف", "لاجئ")]
+
+
+def test_unreadable_model_span_gives_null_record() -> None:
+    text = "يقاتل عدد كبير من المقاتلين."
+    at = text.index("عدد كبير")
+    [record] = claim_records(text, [Span(at, at + len("عدد كبير"), "QTY", "claims")])
+    assert (record["value"], record["lower"], record["upper"], record["kind"]) == (None, None, None, None)
+    assert record["text"] == "عدد كبير"
+
+
+def test_number_glued_to_its_noun_is_left_out() -> None:
+    text = "توفي الشاب عن 15عاما في الحادث."
+    assert find_claims(text) == []

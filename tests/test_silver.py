@@ -1,0 +1,56 @@
+"""write_silver on a tiny corpus: one standoff line per article, hashes of the texts, spans that
+point at the tagged words, counts per label, and an atomic write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from train.rules import find_claims
+from train.silver import write_silver
+
+ARTICLES = [
+    {"docno": "A-1", "src": "test", "cat": "news", "title": "t1",
+     "text": "قتل 25 شخصا في الهجوم يوم الأحد. وأصيب نحو 6500 آخرين."},
+    {"docno": "A-2", "src": "test", "cat": "news", "title": "t2", "text": "صدر القانون في عام 2014 ."},
+    {"docno": "A-3", "src": "test", "cat": "news", "title": "t3",
+     "text": "ارتفعت الأسعار بنسبة 20 في المئة في الشهر الماضي."},
+]
+
+
+def _corpus(tmp_path: Path) -> list[Path]:
+    first, second = tmp_path / "ant-00.jsonl", tmp_path / "ant-01.jsonl"
+    first.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES[:2]), encoding="utf-8")
+    second.write_text(json.dumps(ARTICLES[2], ensure_ascii=False) + "\n\n", encoding="utf-8")
+    return [first, second]
+
+
+def test_write_silver_lines_hashes_and_counts(tmp_path: Path) -> None:
+    out = tmp_path / "silver" / "claims.jsonl"
+    counts = write_silver(_corpus(tmp_path), out)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["A-1", "A-2", "A-3"]
+    for line, article in zip(lines, ARTICLES, strict=True):
+        text = article["text"]
+        assert set(line) == {"id", "corpus", "text_sha256", "spans"}
+        assert line["corpus"] == "ant-news"
+        assert line["text_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+        assert line["spans"] == [s.to_dict() for s in find_claims(text)]
+    spans = lines[0]["spans"]
+    text = ARTICLES[0]["text"]
+    assert [(s["label"], text[s["start"]:s["end"]]) for s in spans] == [
+        ("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد"), ("QTY", "نحو 6500")]
+    assert all(s["layer"] == "claims" for s in spans)
+    assert lines[1]["spans"] == []
+    assert counts == {"QTY": 3, "ENT": 1, "TIME": 2}
+    assert [p.name for p in out.parent.iterdir()] == ["claims.jsonl"]  # no temp file left behind
+
+
+def test_write_silver_limit_and_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "claims.jsonl"
+    out.write_text("stale\n", encoding="utf-8")
+    counts = write_silver(_corpus(tmp_path), out, limit=1)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["A-1"]
+    assert counts == {"QTY": 2, "ENT": 1, "TIME": 1}

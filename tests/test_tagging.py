@@ -1,0 +1,103 @@
+"""``tag``: articles to entities and claim records; bad files skipped by name; the seed's gold records."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from train.articles import Article
+from train.claims_eval import record_accuracy, same_record
+from train.cli import main
+from train.readers import read_jsonl
+from train.rules import claim_records, find_claims
+from train.spans import Span
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_GOLD = ROOT / "data" / "gold" / "seed.jsonl"
+
+
+def gold_seed() -> tuple[Article, dict[tuple[int, int], dict]]:
+    (seed,) = read_jsonl(SEED_GOLD, ("ner", "claims"))
+    line = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    records = {(s["start"], s["end"]): s["record"] for s in line["spans"] if s["label"] == "QTY"}
+    return seed, records
+
+
+def test_seed_gold_spans_give_every_gold_record() -> None:
+    seed, gold = gold_seed()
+    claims = claim_records(seed.text, [s for s in seed.spans if s.layer == "claims"])
+    got = {(c["start"], c["end"]): c for c in claims}
+    assert set(got) == set(gold) and len(gold) >= 15
+    wrong = [seed.text[s:e] for (s, e), record in gold.items() if not same_record(record, got[(s, e)])]
+    assert wrong == [], "normalizer accuracy on the seed's gold spans must be 100%"
+    for claim in claims:
+        assert claim["sentence"] in seed.text and claim["sentence_start"] <= claim["start"]
+        if claim["entity"] is not None:
+            assert seed.text[claim["entity_start"] : claim["entity_end"]] == claim["entity"]
+
+
+def test_rule_tagger_finds_nine_tenths_of_seed_qty() -> None:
+    seed, gold = gold_seed()
+    found = {(s.start, s.end) for s in find_claims(seed.text) if s.label == "QTY"}
+    assert len(found & set(gold)) / len(gold) >= 0.9
+
+
+def test_record_accuracy_counts_exact_spans_and_values() -> None:
+    text = "غادر نحو 6500 شخص ووصل مئات الرجال."
+    article = Article(id="a", text=text, spans=[], layers=("claims",))
+    approx = (text.index("نحو"), text.index("نحو") + len("نحو 6500"))
+    vague = (text.index("مئات"), text.index("مئات") + len("مئات"))
+    records = {
+        ("a", *approx): {"value": 6500, "lower": None, "upper": None, "lower_inclusive": None, "upper_inclusive": None, "approx": True, "vague": False},
+        ("a", *vague): {"value": None, "lower": 300, "upper": 999, "lower_inclusive": True, "upper_inclusive": True, "approx": False, "vague": True},
+    }
+    both = [Span(*approx, "QTY", "claims"), Span(*vague, "QTY", "claims")]
+    assert record_accuracy([article], [both], records)["all"] == {"correct": 2, "total": 2, "accuracy": 1.0}
+    shifted = [Span(approx[0] + 4, approx[1], "QTY", "claims")]
+    result = record_accuracy([article], [shifted], records)
+    assert result["all"]["correct"] == 0 and result["vague"]["total"] == 1 and result["approx"]["total"] == 1
+
+
+def test_tag_command_writes_jsonl_and_skips_bad_files(
+    ner_model: Path, claims_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    articles = tmp_path / "articles.jsonl"
+    long_sentence = " ".join(["وقال المتحدث إن نحو 6500 شخص غادروا المنطقة"] * 60)
+    articles.write_text(
+        json.dumps({"docno": "LONG-1", "text": long_sentence}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    output = tmp_path / "out" / "tagged.jsonl"
+    args = ["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", str(tmp_path), "-o", str(output), "--table"]
+    with caplog.at_level(logging.WARNING):
+        assert main(args) == 0
+    for name, reason in (("binary.txt", "binary"), ("empty.txt", "empty"), ("latin1.txt", "not UTF-8")):
+        assert f"{tmp_path / name}: skipped" in caplog.text and reason in caplog.text
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["000_5aed8b592000b0fd", "LONG-1"]
+    seed_text = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
+    seed = lines[0]
+    assert seed["entities"] and seed["claims"]
+    for entity in seed["entities"]:
+        assert seed_text[entity["start"] : entity["end"]] == entity["text"] and 0 < entity["score"] <= 1
+    for claim in seed["claims"]:
+        assert seed_text[claim["start"] : claim["end"]] == claim["text"]
+        assert set(claim) >= {"value", "lower", "upper", "approx", "vague", "kind", "unit", "currency", "entity", "time", "sentence"}
+    assert len(lines[1]["claims"]) <= 60
+    table = capsys.readouterr().out
+    assert "quantity" in table.splitlines()[0] and "000_5aed8b592000b0fd" in table
+
+
+def test_tag_without_claims_model_uses_the_rules(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    article = tmp_path / "a.txt"
+    text = "قالت الأمم المتحدة إن أكثر من 300 مدني قتلوا خلال الأسبوع الماضي."
+    article.write_text(text, encoding="utf-8")
+    assert main(["tag", str(article)]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert record["entities"] == []
+    assert [(c["text"], c["lower"], c["lower_inclusive"]) for c in record["claims"]] == [("أكثر من 300", 300, False)]

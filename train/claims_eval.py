@@ -1,0 +1,138 @@
+"""Claims evaluation on the gold articles: the rule tagger against trained claims models.
+
+Two measures per system, on the articles of one split whose sources annotate claims by hand (not
+silver): seqeval strict F1 per label over the sentences, and record accuracy, the share of gold
+``QTY`` spans found with exactly the right value and bounds (``value``, ``lower``, ``upper`` and their
+inclusiveness, as the hand-written ``record`` of each gold span says), overall and for the vague and
+approximate subsets. ``normalizer`` scores the normalizer alone on the gold spans.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from train.articles import Article
+from train.config import RunConfig, SourceConfig
+from train.metrics import compute_seqeval
+from train.quantity import parse_quantity
+from train.readers import read_source, source_files
+from train.readers.jsonl import read_json_lines
+from train.rules import find_claims
+from train.spans import Span, spans_to_bio
+
+RECORD_FIELDS = ("value", "lower", "upper", "lower_inclusive", "upper_inclusive")
+SILVER_MARK = "silver"
+
+
+def gold_sources(config: RunConfig, split: str) -> list[SourceConfig]:
+    return [
+        s for s in config.data.sources
+        if "claims" in s.layers and s.split == split and SILVER_MARK not in s.name and s.format != "conll"
+    ]
+
+
+def gold_records(config: RunConfig, source: SourceConfig) -> dict[tuple[str, int, int], dict]:
+    """``{(doc id, start, end): record}`` for every gold QTY span that carries a ``record``."""
+    records = {}
+    for path in source_files(config, source.path, f"source '{source.name}'", source.obtain):
+        for _, line in read_json_lines(path):
+            for span in line.get("spans", []):
+                if span.get("label") == "QTY" and "record" in span:
+                    records[(line["id"], span["start"], span["end"])] = span["record"]
+    return records
+
+
+def same_record(expected: dict, got: dict) -> bool:
+    def number(value):
+        return None if value is None else round(float(value), 6)
+
+    return all(
+        number(expected[f]) == number(got[f]) if f in ("value", "lower", "upper") else bool(expected[f]) == bool(got[f])
+        for f in RECORD_FIELDS
+    )
+
+
+def record_accuracy(articles: list[Article], predicted: list[list[Span]], records: dict) -> dict:
+    """Share of gold QTY records whose span was predicted exactly and normalizes to the gold values."""
+    found = {(a.id, s.start, s.end) for a, spans in zip(articles, predicted) for s in spans if s.label == "QTY"}
+    texts = {a.id: a.text for a in articles}
+    subsets = {"all": lambda r: True, "vague": lambda r: r["vague"], "approx": lambda r: r["approx"]}
+    result = {}
+    for name, keep in subsets.items():
+        chosen = [(key, r) for key, r in records.items() if keep(r)]
+        right = sum(
+            key in found and same_record(r, parse_quantity(texts[key[0]][key[1] : key[2]]).to_dict()) for key, r in chosen
+        )
+        result[name] = {"correct": right, "total": len(chosen), "accuracy": right / len(chosen) if chosen else 0.0}
+    return result
+
+
+def score(articles: list[Article], predicted: list[list[Span]], records: dict) -> dict:
+    gold_tags, predicted_tags = [], []
+    for article, spans in zip(articles, predicted):
+        gold = [s for s in article.spans if s.layer == "claims"]
+        for sentence in article.sentences:
+            for tags, chosen in ((gold_tags, gold), (predicted_tags, spans)):
+                tags.append(spans_to_bio(sentence.tokens, [s for s in chosen if sentence.start <= s.start < sentence.end]))
+    return {"seqeval": compute_seqeval(gold_tags, predicted_tags), "records": record_accuracy(articles, predicted, records)}
+
+
+def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "test") -> dict:
+    """``{"rules": ..., "<model dir>": ..., "normalizer": ...}`` on the gold articles of ``split``."""
+    from train.tagging import Document, ModelTagger
+
+    articles: list[Article] = []
+    records: dict = {}
+    for source in gold_sources(config, split):
+        articles += read_source(config, source)
+        records.update(gold_records(config, source))
+    results = {"articles": len(articles), "gold_qty": len(records)}
+    results["rules"] = score(articles, [find_claims(a.text) for a in articles], records)
+    documents = [Document(a.id, a.text, a.source, a.sentences) for a in articles]
+    for model_dir in model_dirs:
+        tagger = ModelTagger(str(model_dir), config.train.eval_batch_size)
+        predicted = [[span for span, _ in spans] for spans in tagger.spans(documents)]
+        results[str(model_dir)] = score(articles, predicted, records)
+    gold_spans = [[s for s in a.spans if s.layer == "claims"] for a in articles]
+    results["normalizer"] = record_accuracy(articles, gold_spans, records)
+    return results
+
+
+def format_comparison(results: dict) -> str:
+    """Systems as rows: strict F1 per label, micro F1, record accuracy (all, vague, approx)."""
+    systems = [k for k in results if k not in ("articles", "gold_qty", "normalizer")]
+    header = ["system", "QTY F1", "ENT F1", "TIME F1", "micro F1", "records", "vague", "approx"]
+    rows = []
+    for name in systems:
+        strict = results[name]["seqeval"]["strict"]
+        per_type = strict["per_type"]
+        rec = results[name]["records"]
+        rows.append(
+            [name]
+            + [f"{100 * per_type.get(label, {}).get('f1', 0.0):.1f}" for label in ("QTY", "ENT", "TIME")]
+            + [f"{100 * strict['f1']:.1f}"]
+            + [f"{100 * rec[k]['accuracy']:.1f} ({rec[k]['correct']}/{rec[k]['total']})" for k in ("all", "vague", "approx")]
+        )
+    norm = results["normalizer"]
+    rows.append(["normalizer on gold spans", "", "", "", ""] + [
+        f"{100 * norm[k]['accuracy']:.1f} ({norm[k]['correct']}/{norm[k]['total']})" for k in ("all", "vague", "approx")
+    ])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(header, widths)), "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def report_claims(model_dirs: list[Path], split: str = "test") -> dict:
+    """Compare the rule tagger and ``model_dirs`` on the gold articles named by the first model's config;
+    print the table and write ``claims_eval_<split>.json`` into every model folder."""
+    from train.config import load_config
+    from train.io import atomic_write_json
+
+    config = load_config(model_dirs[0] / "run_config.yaml")
+    results = evaluate_claims(model_dirs, config, split)
+    print(f"\nclaims on the gold {split} articles ({results['articles']} articles, {results['gold_qty']} gold QTY records)")
+    print(format_comparison(results))
+    for model_dir in model_dirs:
+        atomic_write_json(model_dir / f"claims_eval_{split}.json", results)
+    return results

@@ -1,0 +1,189 @@
+"""``tag``: articles (plain text or JSONL, files or folders) -> entities and normalized claim records.
+
+Every sentence of every article is tagged in one batched pass per model (sorted by length, no
+512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
+large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
+model, claims come from the rule tagger. A file that cannot be read (binary, empty, not UTF-8,
+malformed JSONL) is reported by name and skipped; the rest of the batch still comes out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from train.io import atomic_write_jsonl
+from train.rules import claim_records, find_claims
+from train.spans import Span, bio_to_spans
+from train.text import Sentence, split_sentences
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+JSONL_SUFFIXES = {".jsonl", ".json"}
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    source: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _read_file(path: Path) -> list[Document]:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ValueError("looks binary (NUL bytes)")
+    text = raw.decode("utf-8")
+    if not text.strip():
+        raise ValueError("is empty")
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return [Document(path.stem, text, str(path))]
+    documents = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        doc_id = record.get("id") or record.get("docno") or f"{path.stem}:{number}"
+        if not isinstance(record.get("text"), str):
+            raise ValueError(f"line {number}: no 'text' field")
+        documents.append(Document(str(doc_id), record["text"], f"{path}:{number}"))
+    return documents
+
+
+def collect_files(inputs: list[str]) -> list[Path]:
+    files = []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
+    """Readable documents and one message per skipped file."""
+    documents, skipped = [], []
+    for path in tqdm(files, desc="read", unit="file", disable=len(files) < 20):
+        try:
+            documents += _read_file(path)
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            reason = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
+            skipped.append(f"{path}: skipped: {reason}")
+    for document in documents:
+        document.sentences = split_sentences(document.text)
+    return documents, skipped
+
+
+class ModelTagger:
+    """One token-classification model folder, applied word by word to sentences."""
+
+    def __init__(self, folder: str, batch_size: int) -> None:
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.model = AutoModelForTokenClassification.from_pretrained(folder)
+        self.model.to("cuda" if torch.cuda.is_available() else "cpu")
+        self.layer = getattr(self.model.config, "task", "ner")
+        self.batch_size = batch_size
+
+    def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
+        """Per document: the predicted spans with the mean probability of their words."""
+        from train.inference import predict_words
+
+        sentences = [s for d in documents for s in d.sentences]
+        predicted = predict_words(
+            self.model, self.tokenizer, [[t.text for t in s.tokens] for s in sentences],
+            batch_size=self.batch_size, progress=len(sentences) > 1000,
+        )
+        by_sentence = iter(predicted)
+        result = []
+        for document in documents:
+            found = []
+            for sentence in document.sentences:
+                labelled = next(by_sentence)
+                tags = [label for label, _ in labelled]
+                score_at = {t.start: p for t, (_, p) in zip(sentence.tokens, labelled)}
+                for span in bio_to_spans(sentence.tokens, tags, self.layer):
+                    scores = [p for start, p in score_at.items() if span.start <= start < span.end]
+                    found.append((span, sum(scores) / len(scores)))
+            result.append(found)
+        return result
+
+
+def tag_documents(documents: list[Document], ner: ModelTagger | None, claims: ModelTagger | None) -> list[dict]:
+    entity_spans = ner.spans(documents) if ner else [[] for _ in documents]
+    claim_spans = claims.spans(documents) if claims else [[(s, 1.0) for s in find_claims(d.text)] for d in documents]
+    records = []
+    for document, entities, claim in zip(documents, entity_spans, claim_spans):
+        records.append(
+            {
+                "id": document.id,
+                "source": document.source,
+                "entities": [
+                    {"text": document.text[s.start : s.end], "label": s.label, "start": s.start, "end": s.end, "score": round(p, 4)}
+                    for s, p in entities
+                ],
+                "claims": claim_records(document.text, [s for s, _ in claim]),
+            }
+        )
+    return records
+
+
+def _range(record: dict) -> str:
+    if record["lower"] is None and record["upper"] is None:
+        return ""
+    left = "[" if record["lower_inclusive"] else "("
+    right = "]" if record["upper_inclusive"] else ")"
+    lower = "" if record["lower"] is None else f"{record['lower']:g}"
+    upper = "" if record["upper"] is None else f"{record['upper']:g}"
+    return f"{left if lower else '('}{lower}, {upper}{right if upper else ')'}"
+
+
+def claims_table(records: list[dict]) -> str:
+    """The claims of every article as an aligned plain-text table."""
+    header = ["article", "quantity", "value", "bounds", "flags", "kind", "unit", "entity", "time"]
+    rows = []
+    for article in records:
+        for claim in article["claims"]:
+            flags = ",".join(f for f in ("approx", "vague") if claim.get(f))
+            value = "" if claim["value"] is None else f"{claim['value']:g}"
+            unit = claim.get("currency") or claim.get("unit") or ""
+            rows.append([article["id"], claim["text"], value, _range(claim), flags, claim["kind"] or "?", unit,
+                         claim.get("entity") or "", claim.get("time") or ""])
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def tag_files(
+    inputs: list[str], *, ner: str | None, claims: str | None, output: str | None, table: bool, batch_size: int = 64
+) -> list[dict]:
+    files = collect_files(inputs)
+    documents, skipped = read_documents(files)
+    for message in skipped:
+        log.warning(message)
+    records = tag_documents(
+        documents,
+        ModelTagger(ner, batch_size) if ner else None,
+        ModelTagger(claims, batch_size) if claims else None,
+    )
+    if output:
+        atomic_write_jsonl(Path(output), records)
+        log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
+    else:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if table:
+        print(claims_table(records))
+    return records
