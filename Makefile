@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini tag test test-all bench push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini tag test test-all bench bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -57,6 +57,14 @@ test-all: $(STAMP) ## every test, slow ones included
 
 bench: $(STAMP) ## CPU benchmarks against the run_ner.py recipe (bench/)
 	$(PY) -m bench.cpu
+
+bench-quality: $(STAMP) ## F1 and time to quality: project vs run_ner.py recipe, mini BERT, 3 seeds (long on CPU)
+	$(PY) -m train data configs/mini.yaml
+	$(PY) -m bench.quality
+
+bench-gpu-prep: $(STAMP) ## write bench/data/ (encoded ANERcorp, mini BERT) for bench/gpu.sh; carry it to the GPU
+	$(PY) -m train data configs/mini.yaml
+	$(PY) -m bench.gpu_prep
 
 push: $(STAMP) ## publish a model folder: make push MODEL=runs/ner/model REPO=org/name [DRY=1]
 	$(PY) -m train push $(MODEL) --repo-id $(REPO) $(if $(DRY),--dry-run,)

@@ -101,3 +101,44 @@ def test_never_raises(text: str) -> None:
     max_size=7))
 def test_never_raises_on_number_like_words(words: list[str]) -> None:
     parse_quantity(" ".join(words))
+
+
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+
+
+@given(
+    text=st.sampled_from(["نحو 40 بالمئة", "أكثر من ألفي", "لعشرين يوماً", "80.25 دولار للبرميل", "1,250,000",
+                          "بين 10 و12 ألف", "ثلاثة آلاف وخمسمائة", "35 سنتا", "مئات"]),
+    marks=st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.sampled_from(INVISIBLE)), max_size=4),
+)
+def test_invisible_format_characters_are_ignored(text: str, marks: list[tuple[int, str]]) -> None:
+    marked = text
+    for at, mark in sorted(marks, reverse=True):
+        marked = marked[:at] + mark + marked[at:]
+    assert parse_quantity(marked) == parse_quantity(text)
+
+
+def test_invisible_characters_in_context_are_ignored() -> None:
+    five = parse_quantity("خمس", context_after=" \u200eسنوات")
+    assert (five.value, five.kind) == (5, "count")
+    assert parse_quantity("خمس", context_after=" \u200fالسكان").value == 0.2
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("ثلاثون شخصا", 30, "count"),
+    ("17 عنصرا من الشرطة", 17, "count"),
+    ("مئات من المدنيين", None, "count"),
+    ("ما يزيد على 40 مليون دولار سنويا", None, "money"),
+    ("نصف مليون نسمة", 500000, "count"),
+    ("12 درجة تحت الصفر", 12, "measure"),
+])
+def test_leading_part_read_when_the_rest_names_what_is_counted(text: str, value, kind: str) -> None:
+    q = parse_quantity(text)
+    assert (q.value, q.kind) == (value, kind)
+    assert q.value is not None or q.lower is not None
+
+
+@pytest.mark.parametrize("text", ["2019 عام", "ربع السكان", "30 شخصا و40", "9 - أشخاص", "20عنصرا"])
+def test_leading_part_not_read_before_a_definite_word_a_year_or_symbols(text: str) -> None:
+    q = parse_quantity(text)
+    assert (q.value, q.lower, q.upper, q.kind) == (None, None, None, None)

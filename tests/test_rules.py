@@ -120,6 +120,10 @@ def test_seed_records_link_entity_and_time(seed: str) -> None:
     "عقدت الدول الثلاث اجتماعها بين 2010 و2013 في جنيف.",
     "عاد الرجل بعد ثلاثة أيام إلى منزله.",
     "قتل الهجوم رجلا واحدا.",
+    "غادر البلاد قبل خمسة أعوام.",
+    "وصل الوفد بعد 18 ساعة من التأخير.",
+    "شهدت الخمس سنوات الأخيرة نموا كبيرا.",
+    "عاش هناك سنة ونصف سنة.",
 ])
 def test_excluded_numbers_give_no_qty(sentence: str) -> None:
     assert _texts(sentence, find_claims(sentence), "QTY") == []
@@ -209,3 +213,55 @@ def test_unreadable_model_span_gives_null_record() -> None:
 def test_number_glued_to_its_noun_is_left_out() -> None:
     text = "توفي الشاب عن 15عاما في الحادث."
     assert find_claims(text) == []
+
+
+def test_invisible_mark_stays_inside_the_span_and_offsets_hold() -> None:
+    text = "تراجعت الصادرات بنسبة 18\u200e% في الربع الأول. وقتل 12\u200e شخصا."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["18\u200e%", "12"]
+    assert _texts(text, spans, "ENT") == ["شخصا"]
+    spans_to_bio(tokenize(text), spans)
+    percent, count = claim_records(text, spans)
+    assert (percent["value"], percent["kind"], percent["unit"]) == (18, "percent", "%")
+    assert text[percent["start"]:percent["end"]] == "18\u200e%"
+    assert (count["value"], count["entity"]) == (12, "شخصا")
+
+
+def test_unit_like_nouns_are_inside_the_qty() -> None:
+    text = "وافق الطرفان على هدنة لعشرين يوماً، وارتفع المؤشر 35 نقطة، وتوفي الكاتب عن 81 عاما."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["لعشرين يوماً", "35 نقطة", "81 عاما"]
+    assert _texts(text, spans, "ENT") == []
+    records = claim_records(text, spans)
+    assert [(r["value"], r["kind"], r["unit"]) for r in records] == [
+        (20, "measure", "يوماً"), (35, "measure", "نقطة"), (81, "measure", "عاما")]
+
+
+def test_cents_and_per_unit_prices() -> None:
+    text = "وصعد سعر الخام 40 سنتا إلى 68.10 دولار للبرميل، ورصدت الحكومة 5 مليارات دولار للعام المقبل."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["40 سنتا", "68.10 دولار للبرميل", "5 مليارات دولار"]
+    cents, price, budget = claim_records(text, spans)
+    assert (cents["value"], cents["kind"], cents["currency"], cents["unit"]) == (40, "money", None, "سنتا")
+    assert (price["value"], price["currency"], price["unit"]) == (68.1, "USD", "دولار للبرميل")
+    assert (budget["value"], budget["unit"]) == (5 * 10**9, "دولار")
+
+
+def test_approximating_verbs_are_approximators() -> None:
+    text = "بلغ عدد النازحين رقما يقترب من 900 ألف، وخسائر تناهز 3 مليارات دولار، وتناهز الديون 40 مليارا."
+    spans = find_claims(text)
+    # only right before the number: in تناهز الديون 40 the verb is not part of the quantity
+    assert _texts(text, spans, "QTY") == ["يقترب من 900 ألف", "تناهز 3 مليارات دولار", "40 مليارا"]
+    first, second, third = claim_records(text, spans)
+    assert (first["value"], first["approx"]) == (900000, True)
+    assert (second["value"], second["approx"], second["currency"]) == (3 * 10**9, True, "USD")
+    assert (third["value"], third["approx"]) == (40 * 10**9, False)
+
+
+def test_durations_scoping_a_claim_and_unit_before_punctuation() -> None:
+    text = "يعيش في المخيم 400 لاجئ منذ ثلاث سنوات. واستمر الخطاب 90 دقيقة: تحدث فيه عن الاقتصاد."
+    spans = find_claims(text)
+    assert _texts(text, spans, "QTY") == ["400", "90 دقيقة"]
+    assert _texts(text, spans, "TIME") == ["منذ ثلاث سنوات"]
+    text = "انخفضت الحرارة إلى عشر درجات تحت الصفر."
+    assert _texts(text, find_claims(text), "QTY") == ["عشر درجات"]

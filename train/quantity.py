@@ -33,7 +33,8 @@ Forms covered
   definite word follows (``خمس السكان``) and as cardinals before an indefinite noun or a marker
   (``خمس سنوات`` = 5), which is why :func:`parse_quantity` takes the text that follows.
 * Approximators (``approx``, value kept, no bounds): ``نحو``, ``حوالي/حوالى``, ``قرابة``, ``زهاء``,
-  ``ما يقارب``, ``ما يقرب من``, ``ما يناهز``, ``حدود/في حدود``, ``تقريبا`` (before or after).
+  ``ما يقارب``, ``ما يقرب من``, ``ما يناهز``, ``حدود/في حدود``, ``تقريبا`` (before or after), and the
+  verbs of approaching right before the number: ``يقارب/تقارب``, ``يناهز/تناهز``, ``يقترب/تقترب من``.
 * Comparators (value null): lower exclusive ``أكثر من``, ``ما يزيد على/عن``, ``أزيد من``,
   ``ما يربو على``; lower inclusive ``لا يقل عن``, ``ما لا يقل عن``, trailing ``على الأقل``; upper
   exclusive ``أقل من``, ``دون``; upper inclusive ``حتى``, ``ما يصل إلى``, ``لا يزيد على/عن``,
@@ -49,15 +50,28 @@ Forms covered
   an unqualified ``جنيه/ريال/دينار/درهم/ليرة`` keeps ``currency`` null with ``unit`` set.
 * Measures (kind ``measure``): ``كيلومتر/كلم/كم``, ``متر``, ``ميل``, ``طن``, ``كيلوغرام``, ``غرام``,
   ``لتر``, ``برميل``, ``هكتار``, ``دونم``, ``ميغاواط``, ``كيلوواط``, ``غيغاواط`` and ``مربع/مكعب``.
+* Unit-like nouns, unit kept as written: units of time (``لثلاثين يوماً``, ``7 سنوات``, ``18 ساعة``:
+  kind ``measure``, flagged as a duration), other measures (``درجة``, ``نقطة``, ``نقطة مئوية``,
+  ``حصاناً``, ``بوصة``, ``فدان``...) and currency subunits (``22 سنتا``, ``قرش``, ``فلس``: kind
+  ``money``, currency None). A unit of time after a year-like number (``2014 عام``) is not read.
+* A per-unit denominator glued to a money or measure unit (``75.30 دولار للبرميل`` USD,
+  ``4.5 ليرات للدولار``, ``60 ميلاً بالساعة``, ``للبرميل الواحد``): in the unit, as written; not when a
+  definite word follows it (``للعام المقبل`` is a time).
+* Invisible format characters (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) are ignored
+  (``26\u200e%`` = 26%); they never shift offsets, which are the caller's.
 
 Unit convention: ``unit`` is the normalized (canonical, singular, clitic-free) name of what was
 written: ``دولارات`` -> ``دولار``, ``كلم`` -> ``كيلومتر``, ``ريالات سعودية`` -> ``ريال سعودي``; percent
 has unit ``%``; counts and fractions have unit None (the counted noun is the claim's ENT, not a unit).
+Unit-like nouns and units with a per-unit denominator keep the unit as written (``يوماً``,
+``دولار للبرميل``), as the gold records do.
 
 Normalization: proclitics ``و ف ب ل ك`` (also ``لـ``, ``بـ``) and the article ``ال`` are stripped,
 diacritics and tatweel ignored, and ``ى/ي``, ``أ/إ/آ/ا``, ``ة/ه``, ``مائة/مئة`` read as one.
 Bounds absent are None with their inclusivity None. An expression the grammar cannot read as a whole
-gives value, lower and upper all None (and kind None); no input raises.
+is read by its leading part when the rest are words naming what is counted (``30 شخصا`` = 30, a
+count; ``20 في المئة من الأسهم`` = 20 percent; see :func:`parse_quantity`); otherwise value, lower and
+upper are all None (and kind None); no input raises.
 """
 
 from __future__ import annotations
@@ -439,6 +453,7 @@ class Marker:
     start: int = -1  # its first piece (set where ``written``)
     written: bool = False  # the unit is the text as written from ``start`` (see parse_quantity)
     time: bool = False  # a unit of time (يوما, سنوات): the quantity is a duration
+    loose: bool = False  # a unit-like noun (see loose_marker), not a currency, measure or percent
 
 
 @dataclass(frozen=True)
@@ -647,21 +662,23 @@ class Grammar:
         end = self.per_unit(mark.end)
         if end == mark.end:
             return mark
-        return Marker(end, mark.kind, mark.unit, mark.currency, i, True, mark.time)
+        return Marker(end, mark.kind, mark.unit, mark.currency, i, True, mark.time, mark.loose)
 
     def is_unit_word(self, i: int, allow: Callable[[str], bool]) -> bool:
         return any(self.word(i, table, allow) for table in (
             MEASURES, CURRENCY_WORDS, TIME_UNIT_WORDS, OTHER_UNIT_WORDS, SUBUNIT_WORDS, PER_NOUNS))
 
     def per_unit(self, i: int) -> int:
-        """The end of a per-unit denominator at ``i`` (``للبرميل``, ``في الساعة``, ``للبرميل الواحد``), or ``i``."""
-        if self.is_word(i, IN) and self.is_unit_word(i + 1, lambda p: p == "ال"):
-            end = i + 2
-        elif self.is_unit_word(i, lambda p: p in PER_PREFIXES):
-            end = i + 1
-        else:
+        """The end of a per-unit denominator glued to a unit at ``i`` (``للبرميل``, ``بالساعة``,
+        ``للبرميل الواحد``), or ``i``. Not when a definite word follows it: ``للعام المقبل`` is a time."""
+        if not self.is_unit_word(i, lambda p: p in PER_PREFIXES):
             return i
-        return end + 1 if self.word(end, ONE_AFTER, lambda p: p == "ال") else end
+        if self.word(i + 1, ONE_AFTER, lambda p: p == "ال"):
+            return i + 2
+        nxt = self.toks[i + 1] if i + 1 < len(self.toks) else None
+        if nxt is not None and nxt.kind == "word" and _DEFINITE_RE.match(nxt.text):
+            return i
+        return i + 1
 
     def loose_marker(self, i: int) -> Marker | None:
         """A unit-like noun at ``i`` (``يوماً``, ``نقطة``, ``سنتا``): a measure, or money without a
@@ -669,12 +686,12 @@ class Grammar:
         if i >= self.limit:
             return None
         if self.word(i, SUBUNIT_WORDS):
-            return Marker(i + 1, "money", self.toks[i].text, None, i, True)
+            return Marker(i + 1, "money", self.toks[i].text, None, i, True, loose=True)
         time = self.word(i, TIME_UNIT_WORDS) is not None
         if not (time or self.word(i, OTHER_UNIT_WORDS)):
             return None
         end = i + 2 if self.word(i + 1, UNIT_QUALIFIERS) else i + 1
-        return Marker(end, "measure", self.toks[i].text, None, i, True, time)
+        return Marker(end, "measure", self.toks[i].text, None, i, True, time, True)
 
     def marker_after(self, num: Num) -> Marker | None:
         """The marker after ``num``; a year-like number (``2014 عام``) takes no unit of time."""
@@ -904,9 +921,8 @@ def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
 
 def _counted_after(grammar: Grammar, match: Match) -> bool:
     """Whether the pieces after ``match`` are words that name what is counted (see parse_quantity)."""
-    toks = grammar.toks[match.start:grammar.limit]
     rest = grammar.toks[match.end:grammar.limit]
-    if not rest[0].first or rest[0].word == toks[-len(rest) - 1].word or any(t.kind != "word" for t in rest):
+    if rest[0].word == grammar.toks[match.end - 1].word or any(t.kind != "word" for t in rest):
         return False
     if match.marker is not None:
         return True

@@ -5,13 +5,18 @@
 ``ENT`` (the counted noun phrase after it, without a leading partitive ``من``) and ``TIME`` (the
 temporal expression of the sentence nearest to it). Spans start and end on the words of
 :func:`train.text.tokenize`; a number glued to clitics (``لآلاف``, ``و60``) is tagged as its whole word.
+A unit-like noun after the number (``لثلاثين يوماً``, ``35 نقطة``, ``22 سنتا``) and a per-unit
+denominator (``75.30 دولار للبرميل``) are inside the ``QTY``; such a quantity counts no ``ENT``.
+Invisible format characters (U+200E...) are words that normalize to nothing: the grammar reads across
+them (``26\u200e%``) and the spans keep the article's offsets, never starting or ending on one.
 
 Excluded, as the guidelines say: years and dates, days of the month, clock times, ordinals and
 definite cardinals (``الثالث``, ``الثلاثة``, ``الـ15``, ``النصف``), ids and article or law numbers
 (``المادة 103``, ``القرار 2216``, ``الدقيقة 90``), numbers inside names (``G20``, ``إف-16``,
 ``فرانس 24``), scores and other hyphen-joined numbers, vague non-numeric amounts (``أعداد كبيرة``, no
 number word), durations that only locate an event (``قبل أربع سنوات``, ``منذ ثلاث سنوات``: those
-after ``منذ/خلال`` become TIME), a lone ``واحد`` (one) and ``نصف/ربع النهائي``.
+after ``منذ/خلال`` become TIME), definite numbers with a unit-like noun (``الخمس سنوات الأخيرة``), a
+unit-like noun glued to the number (``15عاما``), a lone ``واحد`` (one) and ``نصف/ربع النهائي``.
 
 :func:`claim_records` turns any claims spans (the tagger's or a model's) into records: each ``QTY``
 with its normalized quantity, its sentence, and the nearest ``ENT`` and ``TIME`` of that sentence.
@@ -159,13 +164,20 @@ class _Sentence:
             return False
         if m.end < len(toks) and toks[m.end].word == last:
             return False  # a number glued to its noun (15عاما): no word boundary to split QTY from ENT
-        if m.marker is not None and m.marker.written and not toks[m.marker.start].first:
+        loose = m.marker is not None and m.marker.loose
+        if loose and not toks[m.marker.start].first:
             return False  # the same, when the noun glued to the number is unit-like (15عاما)
+        # scores, clock times, ids: a number joined to another by - / : + (a unit word may end a
+        # sentence part before a colon or dash: استغرق 90 دقيقة -)
         if any(0 <= k < len(toks) and toks[k].kind == "sym" and toks[k].text in DASH_SLASH_COLON
-               for k in (m.start - 1, m.end)):
+               for k in (m.start - 1, *((m.end,) if toks[m.end - 1].kind == "num" or not loose else ()))):
             return False
-        if m.number.article and not m.number.vague and m.marker is None:
+        # a definite number: a rank or a reference (الثالث, الخمس سنوات الماضية), unless it has a
+        # currency, measure or percent marker (الألف متر)
+        if m.number.article and not m.number.vague and (m.marker is None or loose):
             return False
+        if core.text == "و" + HALF:
+            return False  # "and a half" after a noun (عامين ونصف, سنة ونصف سنة)
         if _has(before, ID_CONTEXT) or _has(before, MONTHS) or _has(after, MONTHS) or _has(before, WEEKDAYS, True):
             return False
         literals = [t.text for t in toks[m.core_start:m.end] if t.kind == "num"]
@@ -182,9 +194,11 @@ class _Sentence:
             return False  # a duration that only places an event in time (قبل أربع سنوات)
         if m.marker is None and m.modifier is None and q.value == 1 and core.kind == "word":
             return False
-        lone = [stem for _, stem in splits(core.text)] if m.end - m.start == 1 and core.kind == "word" else []
+        # a one-word number, alone or with a unit-like noun (السادس عشر, الاثني عشر شهرا)
+        one_word = m.start == m.core_start and m.number.end - m.core_start == 1 and (m.end == m.number.end or loose)
+        lone = [stem for _, stem in splits(core.text)] if one_word and core.kind == "word" else []
         # The tail of an ordinal (السادس عشر) or "and a half" after a noun (عامين ونصف).
-        if lone and (lone[0] in TEEN_TAIL and (before.startswith("ال") or _has(before, frozenset(UNITS)))
+        if lone and (lone[0] in TEEN_TAIL and (before.startswith("ال") and len(before) > 3 or _has(before, frozenset(UNITS)))
                      or core.text == "و" + HALF):
             return False
         if q.kind == "fraction" and (_has(after, FINAL) or any(PRICE == s for _, s in splits(core.text))):

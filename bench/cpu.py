@@ -1,0 +1,227 @@
+"""The CPU benchmark set (``make bench``): training and inference throughput, data conversion.
+
+    python -m bench.cpu [--train-windows 480] [--repeats 3] [--articles 40] [--silver-articles 200]
+
+1. Training: the mini BERT (configs/mini.yaml) on the same sample of ANERcorp train windows, one pass
+   each, the baseline (run_ner.py defaults, ``bench.baseline``) and the project's fast engine
+   (``train.engine`` with the settings ``train.engine=fast`` gives), interleaved, ``--repeats`` times:
+   real (non-pad) sub-word tokens per second, wall time per full ANERcorp train epoch estimated from it,
+   peak host memory (VmHWM, reset before each run).
+2. Inference: ant-news sentences tagged by ``train.inference.predict_words`` (length-sorted batches)
+   against ``pipeline("token-classification")`` called sentence by sentence; same model; the word
+   labels of both are compared (identical outputs required).
+3. Data conversion: the rule tagger over ``--silver-articles`` ant-news articles (``make silver``) and
+   ``prepare_data`` of configs/data.yaml with that silver file (``make data``), words per second.
+
+Needs ``python -m train data configs/mini.yaml``. Prints tables; writes bench/out/cpu.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from bench.anercorp import CONFIG, encode, load_model, load_splits
+from bench.baseline import RUN_NER_DEFAULTS, train_baseline
+from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
+from train.engine import train_model
+from train.fit import engine_settings
+from train.inference import predict_words
+from train.text import split_sentences, tokenize
+
+
+def bench_training(args, config, splits, names) -> dict:
+    tokenizer, _ = load_model(config, names, 0)
+    ids, labels = encode(tokenizer, splits["train"])
+    epoch_tokens = sum(len(i) for i in ids)
+    sample = sorted(random.Random(0).sample(range(len(ids)), min(args.train_windows, len(ids))))
+    ids, labels = [ids[i] for i in sample], [labels[i] for i in sample]
+    settings = engine_settings(config)
+    settings.epochs, settings.logging_steps = 1, 0
+    runs = {"baseline": [], "project": []}
+    for repeat in range(args.repeats):
+        for recipe in ("baseline", "project"):
+            _, model = load_model(config, names, repeat)
+            reset_peak_rss()
+            if recipe == "baseline":
+                out = train_baseline(model, tokenizer, ids, labels, epochs=1, seed=repeat)
+                seconds, tokens, steps = out["train_seconds"], out["real_tokens"], out["steps"]
+            else:
+                settings.seed = repeat
+                out = train_model(model, ids, labels, settings, pad_id=tokenizer.pad_token_id)
+                seconds, tokens, steps = out.train_seconds, out.real_tokens, out.steps
+            runs[recipe].append({"seconds": seconds, "real_tokens": tokens, "steps": steps,
+                                 "tokens_per_second": tokens / seconds, "peak_rss_mib": peak_rss_mib()})
+            print(f"  train {recipe} repeat {repeat}: {tokens / seconds:,.0f} tok/s ({steps} steps, {seconds:.1f}s)", flush=True)
+    result = {"sample_windows": len(ids), "sample_tokens": sum(len(i) for i in ids), "epoch_tokens": epoch_tokens,
+              "project_settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+              "baseline_settings": {**RUN_NER_DEFAULTS, "num_train_epochs": 1}, "runs": runs}
+    for recipe in runs:
+        tps = median([r["tokens_per_second"] for r in runs[recipe]])
+        result[recipe] = {"tokens_per_second": tps, "epoch_seconds_estimate": epoch_tokens / tps,
+                          "peak_rss_mib": median([r["peak_rss_mib"] for r in runs[recipe]])}
+    result["ratio"] = result["project"]["tokens_per_second"] / result["baseline"]["tokens_per_second"]
+    return result
+
+
+def ant_sentences(config, articles: int) -> list[list[str]]:
+    sentences = []
+    for path in sorted(Path(config.data_root(), "ant-news").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if articles <= 0:
+                    return sentences
+                articles -= 1
+                sentences += [[t.text for t in s.tokens] for s in split_sentences(json.loads(line)["text"])]
+    return sentences
+
+
+def pipeline_words(pipe, words: list[str]) -> list[str]:
+    """Word labels from the pipeline's sub-word output: the label of each word's first sub-word, else O."""
+    text, starts, position = "", {}, 0
+    for i, word in enumerate(words):
+        starts[position] = i
+        text += word + " "
+        position += len(word) + 1
+    labels = ["O"] * len(words)
+    for entity in pipe(text.rstrip()):
+        if entity["start"] in starts:
+            labels[starts[entity["start"]]] = entity["entity"]
+    return labels
+
+
+def bench_inference(args, config, names) -> dict:
+    from transformers import pipeline
+
+    tokenizer, model = load_model(config, names, 0)
+    if args.model:
+        from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
+
+        tokenizer = PreTrainedTokenizerFast.from_pretrained(args.model)
+        model = AutoModelForTokenClassification.from_pretrained(args.model)
+    model.eval()
+    budget = tokenizer.model_max_length - 2
+    sentences = [s for s in ant_sentences(config, args.articles) if s]
+    # the pipeline truncates a long sentence; keep those that fit one window so both see every word
+    lengths = [len(tokenizer(s, is_split_into_words=True, add_special_tokens=False)["input_ids"]) for s in sentences]
+    sentences = [s for s, n in zip(sentences, lengths) if n <= budget]
+    sub_words = sum(n + 2 for n in lengths if n <= budget)
+    words = sum(len(s) for s in sentences)
+    pipe = pipeline("token-classification", model=model, tokenizer=tokenizer, device=-1)
+    runs = {"project": [], "pipeline": []}
+    outputs = {}
+    for repeat in range(args.repeats):
+        started = time.perf_counter()
+        outputs["project"] = [[label for label, _ in s] for s in predict_words(model, tokenizer, sentences, batch_size=64)]
+        runs["project"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with torch.inference_mode():
+            outputs["pipeline"] = [pipeline_words(pipe, s) for s in sentences]
+        runs["pipeline"].append(time.perf_counter() - started)
+        print(f"  inference repeat {repeat}: project {runs['project'][-1]:.1f}s, pipeline {runs['pipeline'][-1]:.1f}s", flush=True)
+    same_words = sum(a == b for p, q in zip(outputs["project"], outputs["pipeline"]) for a, b in zip(p, q))
+    result = {"articles": args.articles, "sentences": len(sentences), "words": words, "sub_words": sub_words,
+              "model": args.model or f"{config.model.base} (classifier head initialised with seed 0)",
+              "identical_word_labels": same_words, "identical_sentences": sum(p == q for p, q in zip(outputs["project"], outputs["pipeline"])),
+              "runs_seconds": runs}
+    for recipe in runs:
+        seconds = median(runs[recipe])
+        result[recipe] = {"seconds": seconds, "tokens_per_second": sub_words / seconds, "words_per_second": words / seconds}
+    result["ratio"] = result["project"]["tokens_per_second"] / result["pipeline"]["tokens_per_second"]
+    return result
+
+
+def bench_data(args) -> dict:
+    from train.readers import source_files
+    from train.config import load_config
+    from train.dataset import prepare_data
+    from train.silver import write_silver
+
+    config = load_config("configs/data.yaml")
+    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus")
+    runs = {"silver": [], "data": []}
+    with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
+        silver = Path(tmp) / "silver.jsonl"
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            write_silver(corpus, silver, limit=args.silver_articles)
+            runs["silver"].append(time.perf_counter() - started)
+            config.data.output = str(Path(tmp) / "dataset")
+            for source in config.data.sources:
+                if source.name == "claims-silver":
+                    source.path = str(silver)
+            started = time.perf_counter()
+            _, counts = prepare_data(config)
+            runs["data"].append(time.perf_counter() - started)
+    silver_words, left = 0, args.silver_articles
+    for path in corpus:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if left <= 0 or not line.strip():
+                    continue
+                silver_words += len(tokenize(json.loads(line)["text"]))
+                left -= 1
+    words = sum(c["tokens"] for c in counts.values())
+    sentences = sum(c["sentences"] for c in counts.values())
+    result = {"silver_articles": args.silver_articles, "dataset_words": words, "dataset_sentences": sentences, "runs_seconds": runs,
+              "data": {"seconds": median(runs["data"]), "words_per_second": words / median(runs["data"])},
+              "silver": {"seconds": median(runs["silver"]), "words": silver_words,
+                         "words_per_second": silver_words / median(runs["silver"])}}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", default=CONFIG)
+    parser.add_argument("--train-windows", type=int, default=480)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=40, help="ant-news articles for the inference benchmark")
+    parser.add_argument("--silver-articles", type=int, default=200)
+    parser.add_argument("--model", help="a trained model folder for the inference benchmark (default: the base model)")
+    parser.add_argument("--only", nargs="+", choices=["train", "inference", "data"], default=["train", "inference", "data"])
+    parser.add_argument("overrides", nargs="*", help="train.key=value for the project's recipe")
+    args = parser.parse_args()
+    torch.set_num_threads(torch.get_num_threads())
+    config, splits, names = load_splits(args.config, ["train.engine=fast", *args.overrides])
+    report = {"benchmark": "cpu", "device": device_info(), "config": args.config, "repeats": args.repeats}
+    import os
+
+    report["device"]["load_average_at_start"] = os.getloadavg()
+    if "train" in args.only:
+        report["training"] = bench_training(args, config, splits, names)
+    if "inference" in args.only:
+        report["inference"] = bench_inference(args, config, names)
+    if "data" in args.only:
+        report["data"] = bench_data(args)
+    report["device"]["load_average_at_end"] = os.getloadavg()
+    path = write_json("cpu.json", report)
+
+    if "training" in report:
+        t = report["training"]
+        print(f"\nTraining, mini BERT, {t['sample_windows']} ANERcorp train windows ({t['sample_tokens']:,} sub-words) per run, "
+              f"median of {args.repeats}:")
+        print(table(["recipe", "tok/s", "epoch s (est.)", "peak RSS MiB"],
+                    [[r, t[r]["tokens_per_second"], t[r]["epoch_seconds_estimate"], t[r]["peak_rss_mib"]] for r in ("baseline", "project")]))
+        print(f"project / baseline: {t['ratio']:.2f}x")
+    if "inference" in report:
+        i = report["inference"]
+        print(f"\nInference, {i['sentences']} ant-news sentences ({i['sub_words']:,} sub-words), median of {args.repeats}:")
+        print(table(["method", "seconds", "tok/s", "words/s"],
+                    [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")]))
+        print(f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
+              f"identical sentences {i['identical_sentences']}/{i['sentences']}")
+    if "data" in report:
+        d = report["data"]
+        print(f"\nData conversion, median of {args.repeats}: silver ({d['silver_articles']} articles) {d['silver']['seconds']:.1f}s; "
+              f"= {d['silver']['words_per_second']:,.0f} words/s; make data {d['dataset_words']:,} words in {d['data']['seconds']:.1f}s = {d['data']['words_per_second']:,.0f} words/s")
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()

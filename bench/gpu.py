@@ -1,0 +1,239 @@
+"""The GPU benchmark set (``bash bench/gpu.sh``): training throughput and time to quality, baseline and
+project in the same run.
+
+    python -m bench.gpu [--size full|tiny] [--repeats 3] [--compile] [--quality-seeds 0]
+
+Runs where only torch, transformers, accelerate, numpy and safetensors are installed: it imports neither
+``datasets`` nor ``seqeval`` nor the project's config code, and reads ``bench/data/`` (``make
+bench-gpu-prep``: ANERcorp encoded with the mini BERT's tokenizer and a copy of the mini BERT).
+
+1. Throughput: a BERT-base of the CAMeLBERT shape (12 layers, hidden 768, vocabulary 30000, random
+   weights) for one epoch of ANERcorp train, ``--repeats`` times after an untimed warm-up: the baseline
+   (``bench.baseline``: run_ner.py defaults, Trainer, batch 8, fp32) and the project's engine (bf16
+   autocast, fused AdamW, TF32, ``--batch-tokens`` length-grouped batches; with ``--compile`` also a
+   torch.compile row). Real (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
+2. Time to quality, mini BERT: per seed, the baseline for ``--quality-epochs`` epochs against the
+   project's default recipe (batch_tokens 4096, lr 3e-4, keep-best on validation); test entity F1
+   (strict IOB2 and conlleval rules, computed here) and the project's training time to the baseline's F1.
+
+``--size tiny`` runs a few steps of each on any device (CPU included) to check the code path.
+Writes bench/out/gpu.json and prints tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
+
+from bench.baseline import train_baseline
+from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spread, table, write_json
+from train.engine import EngineSettings, padded_width, train_model
+
+DATA = Path(__file__).resolve().parent / "data"
+PROJECT_QUALITY = {"batch_tokens": 4096, "learning_rate": 3e-4, "warmup_ratio": 0.1, "weight_decay": 0.01}
+
+
+def chunks(tags: list[str], strict: bool) -> set[tuple[str, int, int]]:
+    """Entities of one sentence: strict IOB2 (seqeval mode="strict") or conlleval rules (seqeval default)."""
+    found, start, kind = set(), None, None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, name = tag.partition("-")
+        if start is not None and not (prefix == "I" and name == kind):
+            found.add((kind, start, i))
+            start = None
+        if prefix == "B" or (prefix == "I" and start is None and not strict):
+            start, kind = i, name
+    return found
+
+
+def entity_f1(gold: list[list[str]], predicted: list[list[str]], strict: bool) -> float:
+    hits = n_gold = n_pred = 0
+    for g, p in zip(gold, predicted):
+        gs, ps = chunks(g, strict), chunks(p, strict)
+        hits, n_gold, n_pred = hits + len(gs & ps), n_gold + len(gs), n_pred + len(ps)
+    precision, recall = hits / max(1, n_pred), hits / max(1, n_gold)
+    return 2 * precision * recall / (precision + recall) if hits else 0.0
+
+
+def predict_tags(model, split: dict, names: list[str], pad_id: int, batch_size: int = 64) -> list[list[str]]:
+    """Word tags from pre-encoded windows: length-sorted batches, inference_mode, bf16 on CUDA."""
+    device = next(model.parameters()).device
+    results = [["O"] * len(tags) for tags in split["tags"]]
+    order = sorted(range(len(split["input_ids"])), key=lambda i: len(split["input_ids"][i]), reverse=True)
+    model.eval()
+    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        for begin in range(0, len(order), batch_size):
+            batch = order[begin : begin + batch_size]
+            width = padded_width(len(split["input_ids"][batch[0]]), 8)
+            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for k, i in enumerate(batch):
+                ids[k, : len(split["input_ids"][i])] = torch.tensor(split["input_ids"][i])
+                mask[k, : len(split["input_ids"][i])] = 1
+            labels = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.argmax(-1).cpu().tolist()
+            for k, i in enumerate(batch):
+                for word, position in split["first_subword"][i]:
+                    results[split["rows"][i]][word] = names[labels[k][position]]
+    return results
+
+
+def scores(model, split: dict, names: list[str], pad_id: int) -> dict:
+    gold = [[names[t] for t in tags] for tags in split["tags"]]
+    predicted = predict_tags(model, split, names, pad_id)
+    return {"strict_f1": entity_f1(gold, predicted, True), "conlleval_f1": entity_f1(gold, predicted, False)}
+
+
+def reset_memory() -> None:
+    reset_peak_rss()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+
+
+def memory() -> dict:
+    out = {"peak_rss_mib": peak_rss_mib()}
+    if torch.cuda.is_available():
+        out["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    return out
+
+
+def bert_base(num_labels: int) -> BertForTokenClassification:
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=30000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+                        intermediate_size=3072, max_position_embeddings=512, num_labels=num_labels)
+    return BertForTokenClassification(config)
+
+
+def bench_throughput(args, data: dict, tokenizer) -> dict:
+    train = data["splits"]["train"]
+    ids, labels = train["input_ids"], train["labels"]
+    if args.size == "tiny":
+        ids, labels = ids[:48], labels[:48]
+    names = data["names"]
+    tokens = sum(len(i) for i in ids)
+    variants = ["baseline", "project"] + (["project+compile"] if args.compile else [])
+    runs: dict[str, list[dict]] = {v: [] for v in variants}
+    errors = {}
+
+    def project_settings(variant: str, **extra) -> EngineSettings:
+        return EngineSettings(epochs=1, batch_tokens=args.batch_tokens, learning_rate=1e-4, bf16=True, logging_steps=0,
+                              compile=variant == "project+compile", **extra)
+
+    for variant in variants:
+        model = bert_base(len(names))
+        try:  # warm-up: kernels, allocator, compilation (not timed)
+            started = time.perf_counter()
+            if variant == "baseline":
+                train_baseline(model, tokenizer, ids, labels, max_steps=5)
+            else:
+                train_model(model, ids, labels, project_settings(variant, max_steps=5), pad_id=data["pad_id"])
+            warmup = time.perf_counter() - started
+            for repeat in range(args.repeats):
+                model = bert_base(len(names))
+                reset_memory()
+                if variant == "baseline":
+                    out = train_baseline(model, tokenizer, ids, labels, epochs=1, seed=repeat)
+                    seconds, real, steps = out["train_seconds"], out["real_tokens"], out["steps"]
+                else:
+                    out = train_model(model, ids, labels, project_settings(variant, seed=repeat), pad_id=data["pad_id"])
+                    seconds, real, steps = out.train_seconds, out.real_tokens, out.steps
+                runs[variant].append({"seconds": seconds, "real_tokens": real, "steps": steps, "tokens_per_second": real / seconds,
+                                      "warmup_seconds": warmup, **memory()})
+                print(f"  {variant} repeat {repeat}: {real / seconds:,.0f} tok/s, {seconds:.2f}s/epoch", flush=True)
+                del model, out
+        except Exception as error:  # e.g. torch.compile without a working compiler: record it, go on
+            errors[variant] = f"{type(error).__name__}: {error}"[:500]
+            print(f"  {variant} failed: {errors[variant]}", flush=True)
+    result = {"model": "BERT-base shape (12x768, vocab 30000), random weights", "epoch_windows": len(ids), "epoch_tokens": tokens,
+              "batch_tokens": args.batch_tokens, "runs": runs, "errors": errors}
+    for variant, rows in runs.items():
+        if rows:
+            result[variant] = {key: median([r[key] for r in rows]) for key in rows[0] if key not in ("steps", "real_tokens")}
+    if runs["baseline"] and runs["project"]:
+        result["ratio"] = result["project"]["tokens_per_second"] / result["baseline"]["tokens_per_second"]
+    return result
+
+
+def bench_quality(args, data: dict, tokenizer) -> dict:
+    names, pad_id = data["names"], data["pad_id"]
+    train, test, validation = (data["splits"][s] for s in ("train", "test", "validation"))
+    epochs = args.quality_epochs if args.size == "full" else 0.02
+    runs = []
+    for seed in args.quality_seeds:
+        torch.manual_seed(seed)
+        model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
+        out = train_baseline(model, tokenizer, train["input_ids"], train["labels"], epochs=epochs, seed=seed)
+        runs.append({"recipe": "baseline", "seed": seed, "train_seconds": out["train_seconds"], **scores(model, test, names, pad_id)})
+        print(f"  baseline seed {seed}: {runs[-1]}", flush=True)
+        torch.manual_seed(seed)
+        model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
+
+        def evaluate(model, info: dict) -> float:
+            info["test"] = scores(model, test, names, pad_id)
+            return scores(model, validation, names, pad_id)["strict_f1"]
+
+        settings = EngineSettings(epochs=epochs, seed=seed, bf16=True, logging_steps=0, evaluations_per_epoch=4, **PROJECT_QUALITY)
+        outcome = train_model(model, train["input_ids"], train["labels"], settings, pad_id=pad_id, on_evaluate=evaluate)
+        runs.append({"recipe": "project", "seed": seed, "train_seconds": outcome.train_seconds, "history": outcome.history,
+                     **scores(model, test, names, pad_id)})
+        print(f"  project seed {seed}: {dict((k, v) for k, v in runs[-1].items() if k != 'history')}", flush=True)
+    summary = {}
+    for recipe in ("baseline", "project"):
+        mine = [r for r in runs if r["recipe"] == recipe]
+        summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
+    target = summary["baseline"]["conlleval_f1"]["mean"]
+    base_time = summary["baseline"]["train_seconds"]["mean"]
+    reached = [next((h["train_seconds"] for h in r["history"] if h["test"]["conlleval_f1"] >= target), None)
+               for r in runs if r["recipe"] == "project"]
+    summary["time_to_baseline_f1_ratio"] = [s / base_time if s is not None else None for s in reached]
+    return {"epochs": epochs, "project_recipe": PROJECT_QUALITY, "runs": runs, "summary": summary}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=["full", "tiny"], default="full")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-tokens", type=int, default=16384)
+    parser.add_argument("--compile", action="store_true", help="also measure the engine with torch.compile")
+    parser.add_argument("--quality-seeds", type=int, nargs="*", default=[0])
+    parser.add_argument("--quality-epochs", type=float, default=3)
+    parser.add_argument("--only", nargs="+", choices=["throughput", "quality"], default=["throughput", "quality"])
+    args = parser.parse_args()
+    if not (DATA / "anercorp.pt").is_file():
+        raise SystemExit(f"{DATA / 'anercorp.pt'} is missing: run `make bench-gpu-prep` and carry bench/data")
+    data = torch.load(DATA / "anercorp.pt", weights_only=True)
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(str(DATA / "arabic-mini-bert"))
+    report = {"benchmark": "gpu", "size": args.size, "device": device_info(), "load_average_at_start": os.getloadavg()}
+    if "throughput" in args.only:
+        report["throughput"] = bench_throughput(args, data, tokenizer)
+    if "quality" in args.only and args.quality_seeds:
+        report["quality"] = bench_quality(args, data, tokenizer)
+    path = write_json(f"gpu{'-tiny' if args.size == 'tiny' else ''}.json", report)
+
+    where = report["device"].get("gpu", report["device"]["cpu"])
+    if "throughput" in report:
+        t = report["throughput"]
+        print(f"\nTraining throughput on {where}, {t['model']}, one epoch of {t['epoch_tokens']:,} sub-words, median of {args.repeats}:")
+        rows = [[v, t[v]["tokens_per_second"], t[v]["seconds"], t[v].get("peak_gpu_mib", 0.0), t[v]["peak_rss_mib"]]
+                for v in t["runs"] if v in t]
+        print(table(["recipe", "tok/s", "s/epoch", "peak GPU MiB", "peak RSS MiB"], rows))
+        if "ratio" in t:
+            print(f"project / baseline: {t['ratio']:.2f}x")
+    if "quality" in report:
+        q = report["quality"]["summary"]
+        print(f"\nMini BERT on ANERcorp test, {report['quality']['epochs']} epochs:")
+        print(table(["recipe", "strict F1", "conlleval F1", "train s"],
+                    [[r, f"{100 * q[r]['strict_f1']['mean']:.2f} ± {100 * q[r]['strict_f1']['std']:.2f}",
+                      f"{100 * q[r]['conlleval_f1']['mean']:.2f} ± {100 * q[r]['conlleval_f1']['std']:.2f}", q[r]["train_seconds"]["mean"]]
+                     for r in ("baseline", "project")]))
+        print(f"project time to the baseline's F1 / baseline time: {q['time_to_baseline_f1_ratio']}")
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Prepare what the GPU set needs as files (``make bench-gpu-prep``): the device has no ``datasets``, no
+``seqeval``, no project data and no network.
+
+Writes the git-ignored folder ``bench/data/``:
+
+    anercorp.pt        ANERcorp train/validation/test of configs/mini.yaml encoded with the mini BERT's
+                       tokenizer (windows: input_ids, first-sub-word labels, word positions, gold word tags)
+    arabic-mini-bert/  a copy of ../shared/models/arabic-mini-bert (20 MB)
+
+The device call must carry it: ``run(command="bash bench/gpu.sh", carry=["bench/data"])``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import torch
+
+from bench.anercorp import CONFIG, load_model, load_splits
+from train.config import resolve_path
+from train.encoding import IGNORE, build_windows
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def encode_split(tokenizer, split: dict) -> dict:
+    windows = build_windows(tokenizer, split["tokens"], tokenizer.model_max_length)
+    labels = []
+    for window in windows:
+        row = [IGNORE] * len(window.input_ids)
+        for word, position in window.first_subword.items():
+            row[position] = split["tags"][window.row][word]
+        labels.append(row)
+    return {
+        "input_ids": [w.input_ids for w in windows],
+        "labels": labels,
+        "rows": [w.row for w in windows],
+        "first_subword": [sorted(w.first_subword.items()) for w in windows],
+        "tags": split["tags"],
+    }
+
+
+def main() -> None:
+    config, splits, names = load_splits(CONFIG)
+    tokenizer, _ = load_model(config, names, 0)
+    DATA.mkdir(exist_ok=True)
+    payload = {
+        "names": names,
+        "pad_id": tokenizer.pad_token_id,
+        "max_length": tokenizer.model_max_length,
+        "splits": {name: encode_split(tokenizer, split) for name, split in splits.items()},
+    }
+    torch.save(payload, DATA / "anercorp.pt")
+    model_dir = DATA / "arabic-mini-bert"
+    if model_dir.exists():
+        shutil.rmtree(model_dir)
+    shutil.copytree(resolve_path(config.model.base), model_dir)
+    tokenizer.save_pretrained(str(model_dir))  # with the project's normalization in tokenizer.json
+    sizes = {name: len(part["input_ids"]) for name, part in payload["splits"].items()}
+    print(f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}")
+
+
+if __name__ == "__main__":
+    main()
