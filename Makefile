@@ -21,10 +21,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
 
-silver: $(STAMP) ## tag the ant-news articles with the rule tagger (silver claims data)
+SILVER := runs/silver/ant-news.claims.jsonl
+$(SILVER): $(STAMP) train/rules.py train/quantity.py train/silver.py
 	$(PY) -m train silver configs/data.yaml
 
-data: silver ## build the default dataset (seed gold, ANERcorp, gold and silver claims)
+silver: $(SILVER) ## tag the ant-news articles with the rule tagger (silver claims; redone when the rules change)
+
+data: $(SILVER) ## build the default dataset (seed gold, ANERcorp, gold and silver claims)
 	$(PY) -m train data configs/data.yaml
 
 train-ner: data ## fine-tune CAMeLBERT for NER (configs/ner.yaml)

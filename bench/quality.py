@@ -14,11 +14,11 @@ Needs the prepared dataset: ``python -m train data configs/mini.yaml``. Writes b
 from __future__ import annotations
 
 import argparse
-import time
+import json
 
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
-from bench.common import device_info, spread, table, write_json
+from bench.common import OUT, device_info, spread, table, write_json
 from train.engine import train_model
 from train.fit import engine_settings
 from train.inference import predict_words
@@ -32,6 +32,53 @@ def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int
     return {"strict_f1": scores["strict"]["f1"], "conlleval_f1": scores["conlleval"]["f1"]}
 
 
+def summarize(runs: list[dict]) -> dict:
+    """Mean and spread per recipe; the project's training time to reach the baseline's mean final F1 (both modes)."""
+    summary = {}
+    for recipe in ("baseline", "project"):
+        mine = [r for r in runs if r["recipe"] == recipe]
+        if mine:
+            summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
+    if len(summary) < 2:
+        return summary
+    target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
+    reached = []
+    for run in (r for r in runs if r["recipe"] == "project"):
+        hit = next((h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None)
+        reached.append(hit["train_seconds"] if hit else None)
+    baseline_time = summary["baseline"]["train_seconds"]["mean"]
+    summary["time_to_baseline_f1"] = {
+        "target_conlleval_f1": target[0],
+        "target_strict_f1": target[1],
+        "project_seconds": reached,
+        "ratio_to_baseline_time": [s / baseline_time if s is not None else None for s in reached],
+    }
+    return summary
+
+
+def show(summary: dict) -> None:
+    if "time_to_baseline_f1" not in summary:
+        return print(summary)
+    rows = [
+        [recipe, f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
+         f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
+         f"{s['train_seconds']['mean']:.0f}", len(s["strict_f1"]["values"])]
+        for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
+    ]
+    print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
+    print("project time to the baseline's mean final F1, as a fraction of the baseline's time:",
+          summary["time_to_baseline_f1"]["ratio_to_baseline_time"])
+
+
+def merge(paths: list[str], out: str) -> None:
+    """``--merge``: one report from several runs of this benchmark (e.g. seeds run at different times)."""
+    reports = [json.loads((OUT / p).read_text()) for p in paths]
+    runs = [run for report in reports for run in report["runs"]]
+    summary = summarize(runs)
+    write_json(out, {**reports[0], "merged_from": paths, "runs": runs, "summary": summary})
+    show(summary)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", default=CONFIG)
@@ -40,7 +87,11 @@ def main() -> None:
     parser.add_argument("--evaluations-per-epoch", type=int, default=4)
     parser.add_argument("--out", default="quality.json")
     parser.add_argument("overrides", nargs="*", help="train.key=value for the project's recipe")
+    parser.add_argument("--recipes", nargs="+", choices=["baseline", "project"], default=["baseline", "project"])
+    parser.add_argument("--merge", nargs="+", metavar="JSON", help="files under bench/out/ to merge into --out (no training)")
     args = parser.parse_args()
+    if args.merge:
+        return merge(args.merge, args.out)
 
     config, splits, names = load_splits(args.config, [f"train.epochs={args.epochs}", "train.engine=fast", *args.overrides])
     settings = engine_settings(config)
@@ -61,12 +112,15 @@ def main() -> None:
     for seed in args.seeds:
         tokenizer, model = load_model(config, names, seed)
         ids, labels = encode(tokenizer, splits["train"])
-        result = train_baseline(model, tokenizer, ids, labels, epochs=args.epochs, seed=seed)
-        scores = test_scores(result["model"], tokenizer, splits["test"], names, config.train.eval_batch_size)
-        runs.append({"recipe": "baseline", "seed": seed, "train_seconds": result["train_seconds"], "steps": result["steps"],
-                     "real_tokens": result["real_tokens"], **scores})
-        print(f"baseline seed {seed}: {scores} in {result['train_seconds']:.0f}s", flush=True)
-        save()
+        if "baseline" in args.recipes:
+            result = train_baseline(model, tokenizer, ids, labels, epochs=args.epochs, seed=seed)
+            scores = test_scores(result["model"], tokenizer, splits["test"], names, config.train.eval_batch_size)
+            runs.append({"recipe": "baseline", "seed": seed, "train_seconds": result["train_seconds"], "steps": result["steps"],
+                         "real_tokens": result["real_tokens"], **scores})
+            print(f"baseline seed {seed}: {scores} in {result['train_seconds']:.0f}s", flush=True)
+            save()
+        if "project" not in args.recipes:
+            continue
 
         tokenizer, model = load_model(config, names, seed)
         settings.seed = seed
@@ -86,32 +140,9 @@ def main() -> None:
         print(f"project seed {seed}: {scores} in {outcome.train_seconds:.0f}s", flush=True)
         save()
 
-    summary = {}
-    for recipe in ("baseline", "project"):
-        mine = [r for r in runs if r["recipe"] == recipe]
-        summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
-    target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
-    reached = []
-    for run in (r for r in runs if r["recipe"] == "project"):
-        hit = next((h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None)
-        reached.append(hit["train_seconds"] if hit else None)
-    baseline_time = summary["baseline"]["train_seconds"]["mean"]
-    summary["time_to_baseline_f1"] = {
-        "target_conlleval_f1": target[0],
-        "target_strict_f1": target[1],
-        "project_seconds": reached,
-        "ratio_to_baseline_time": [s / baseline_time if s is not None else None for s in reached],
-    }
+    summary = summarize(runs)
     save(summary)
-    rows = [
-        [recipe, f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
-         f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
-         f"{s['train_seconds']['mean']:.0f}", len(s["strict_f1"]["values"])]
-        for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
-    ]
-    print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
-    print("project time to the baseline's mean final F1, as a fraction of the baseline's time:",
-          summary["time_to_baseline_f1"]["ratio_to_baseline_time"])
+    show(summary)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ def test_data_command_writes_dataset_card_and_config(tmp_path: Path, capsys: pyt
 
 def test_bad_source_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"id": "x", "text": "نص.", "spans": [{"start": 0, "end": 1, "label": "LOC", "layer": "ner"}]}) + "\n")
+    bad.write_text(
+        json.dumps({"id": "x", "text": "نص.", "spans": [{"start": 0, "end": 1, "label": "LOC", "layer": "ner"}]}) + "\n"
+    )
     output = tmp_path / "data"
     overrides = [f"data.output={output}", f"data.sources=[{{name: bad, format: jsonl, path: '{bad}'}}]"]
     assert main(["data", "configs/tiny.yaml", *overrides]) == 2
@@ -123,4 +125,3 @@ def test_failed_write_keeps_previous_dataset(tmp_path: Path, monkeypatch: pytest
         dataset_module.prepare_data(config)
     assert sorted(p.name for p in output.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
-

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import tiny_fit_args
 from huggingface_hub import ModelCard
 
 import train.fit as fit_module
 from train.cli import main
-
-from conftest import tiny_fit_args
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
@@ -59,7 +58,9 @@ def test_model_card_parses_and_model_index_round_trips(ner_model: Path) -> None:
     results = json.loads((ner_model / "eval_results.json").read_text())
     _, parsed = model_index_to_eval_results(card.data.to_dict()["model-index"])
     f1 = {(r.dataset_split, r.metric_name): r.metric_value for r in parsed}
-    strict = [value for (split, name), value in f1.items() if split == "test" and "strict" in name.lower() and "f1" in name.lower()]
+    strict = [
+        value for (split, name), value in f1.items() if split == "test" and "strict" in name.lower() and "f1" in name.lower()
+    ]
     assert strict and abs(strict[0] - round(results["test"]["strict"]["f1"], 4)) < 1e-9
     assert "learning_rate" in card.text and "ANERcorp" in card.text
 
@@ -110,8 +111,20 @@ def test_two_process_cpu_training_with_accelerate(data_dir: Path, tmp_path: Path
     CPU processes are launched through torchrun (``--multi_gpu``) with ``ACCELERATE_USE_CPU=1`` (gloo)."""
     run_dir = tmp_path / "ddp"
     command = [
-        sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-        "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "train",
+        sys.executable,
+        "-m",
+        "accelerate.commands.launch",
+        "--multi_gpu",
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "-m",
+        "train",
         *fit_args(data_dir, run_dir, "train.epochs=1"),
     ]
     env = {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}

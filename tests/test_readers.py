@@ -135,7 +135,12 @@ def standoff_corpus(tmp_path: Path, text: str = TEXT) -> Path:
 
 def test_standoff_resolves_against_corpus(tmp_path: Path) -> None:
     corpus = standoff_corpus(tmp_path)
-    record = {"id": "DOC-1", "corpus": "test", "text_sha256": text_sha256(TEXT), "spans": [{**span("مئات", "QTY", "claims"), "text": "مئات"}]}
+    record = {
+        "id": "DOC-1",
+        "corpus": "test",
+        "text_sha256": text_sha256(TEXT),
+        "spans": [{**span("مئات", "QTY", "claims"), "text": "مئات"}],
+    }
     (read,) = read_standoff(write_jsonl(tmp_path / "ann.jsonl", record), [corpus], ("claims",))
     assert read.text == TEXT
     assert read.spans == [Span(4, 8, "QTY", "claims")]

@@ -51,8 +51,24 @@ def test_record_accuracy_counts_exact_spans_and_values() -> None:
     approx = (text.index("نحو"), text.index("نحو") + len("نحو 6500"))
     vague = (text.index("مئات"), text.index("مئات") + len("مئات"))
     records = {
-        ("a", *approx): {"value": 6500, "lower": None, "upper": None, "lower_inclusive": None, "upper_inclusive": None, "approx": True, "vague": False},
-        ("a", *vague): {"value": None, "lower": 300, "upper": 999, "lower_inclusive": True, "upper_inclusive": True, "approx": False, "vague": True},
+        ("a", *approx): {
+            "value": 6500,
+            "lower": None,
+            "upper": None,
+            "lower_inclusive": None,
+            "upper_inclusive": None,
+            "approx": True,
+            "vague": False,
+        },
+        ("a", *vague): {
+            "value": None,
+            "lower": 300,
+            "upper": 999,
+            "lower_inclusive": True,
+            "upper_inclusive": True,
+            "approx": False,
+            "vague": True,
+        },
     }
     both = [Span(*approx, "QTY", "claims"), Span(*vague, "QTY", "claims")]
     assert record_accuracy([article], [both], records)["all"] == {"correct": 2, "total": 2, "accuracy": 1.0}
@@ -69,9 +85,7 @@ def test_tag_command_writes_jsonl_and_skips_bad_files(
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     articles = tmp_path / "articles.jsonl"
     long_sentence = " ".join(["وقال المتحدث إن نحو 6500 شخص غادروا المنطقة"] * 60)
-    articles.write_text(
-        json.dumps({"docno": "LONG-1", "text": long_sentence}, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    articles.write_text(json.dumps({"docno": "LONG-1", "text": long_sentence}, ensure_ascii=False) + "\n", encoding="utf-8")
     output = tmp_path / "out" / "tagged.jsonl"
     args = ["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", str(tmp_path), "-o", str(output), "--table"]
     with caplog.at_level(logging.WARNING):
@@ -87,7 +101,19 @@ def test_tag_command_writes_jsonl_and_skips_bad_files(
         assert seed_text[entity["start"] : entity["end"]] == entity["text"] and 0 < entity["score"] <= 1
     for claim in seed["claims"]:
         assert seed_text[claim["start"] : claim["end"]] == claim["text"]
-        assert set(claim) >= {"value", "lower", "upper", "approx", "vague", "kind", "unit", "currency", "entity", "time", "sentence"}
+        assert set(claim) >= {
+            "value",
+            "lower",
+            "upper",
+            "approx",
+            "vague",
+            "kind",
+            "unit",
+            "currency",
+            "entity",
+            "time",
+            "sentence",
+        }
     assert len(lines[1]["claims"]) <= 60
     table = capsys.readouterr().out
     assert "quantity" in table.splitlines()[0] and "000_5aed8b592000b0fd" in table

@@ -67,6 +67,6 @@ def check_spans(article: Article, where: str) -> None:
             if after.start < before.end:
                 raise DataError(
                     f"{where}: overlapping {layer} spans {before.start}-{before.end} "
-                    f"'{article.text[before.start:before.end]}' and {after.start}-{after.end} "
-                    f"'{article.text[after.start:after.end]}' (a layer is flat)"
+                    f"'{article.text[before.start : before.end]}' and {after.start}-{after.end} "
+                    f"'{article.text[after.start : after.end]}' (a layer is flat)"
                 )

@@ -26,7 +26,8 @@ SILVER_MARK = "silver"
 
 def gold_sources(config: RunConfig, split: str) -> list[SourceConfig]:
     return [
-        s for s in config.data.sources
+        s
+        for s in config.data.sources
         if "claims" in s.layers and s.split == split and SILVER_MARK not in s.name and s.format != "conll"
     ]
 
@@ -114,9 +115,10 @@ def format_comparison(results: dict) -> str:
             + [f"{100 * rec[k]['accuracy']:.1f} ({rec[k]['correct']}/{rec[k]['total']})" for k in ("all", "vague", "approx")]
         )
     norm = results["normalizer"]
-    rows.append(["normalizer on gold spans", "", "", "", ""] + [
-        f"{100 * norm[k]['accuracy']:.1f} ({norm[k]['correct']}/{norm[k]['total']})" for k in ("all", "vague", "approx")
-    ])
+    rows.append(
+        ["normalizer on gold spans", "", "", "", ""]
+        + [f"{100 * norm[k]['accuracy']:.1f} ({norm[k]['correct']}/{norm[k]['total']})" for k in ("all", "vague", "approx")]
+    )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(header, widths)), "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
@@ -131,6 +133,9 @@ def report_claims(model_dirs: list[Path], split: str = "test") -> dict:
 
     config = load_config(model_dirs[0] / "run_config.yaml")
     results = evaluate_claims(model_dirs, config, split)
+    if not results["articles"]:
+        print(f"\nno hand-annotated claims articles in the {split} split of {model_dirs[0]}'s data: no claims comparison")
+        return results
     print(f"\nclaims on the gold {split} articles ({results['articles']} articles, {results['gold_qty']} gold QTY records)")
     print(format_comparison(results))
     for model_dir in model_dirs:

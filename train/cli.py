@@ -1,12 +1,12 @@
 """The command line: a thin layer over the importable steps.
 
-    python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
-    python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
-    python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
-    python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
-    python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
-    python -m train quantity "TEXT"                   one quantity expression -> normalized record
-    python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
+python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
+python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
+python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
+python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
+python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
+python -m train quantity "TEXT"                   one quantity expression -> normalized record
+python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
 """
 
 from __future__ import annotations
@@ -88,7 +88,9 @@ def cmd_push(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
 

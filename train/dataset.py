@@ -66,8 +66,7 @@ def assign_splits(articles: list[Article], source: SourceConfig, config: RunConf
     n_test = round(n * config.data.test_fraction) if source.split == "auto" else 0
     n_validation = round(n * config.data.validation_fraction)
     return [
-        Assigned(a, "test" if i < n_test else "validation" if i < n_test + n_validation else "train")
-        for i, a in enumerate(order)
+        Assigned(a, "test" if i < n_test else "validation" if i < n_test + n_validation else "train") for i, a in enumerate(order)
     ]
 
 

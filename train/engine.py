@@ -155,9 +155,7 @@ def train_model(
 
     epochs = max(1, math.ceil(settings.epochs))
     plans = [plan(e) for e in range(epochs)]
-    if settings.epochs < epochs:  # a fractional last epoch
-        plans[-1] = plans[-1][: max(1, round(len(plans[-1]) * (settings.epochs - epochs + 1)))]
-    total = sum(len(p) for p in plans)
+    total = sum(len(p) for p in plans[:-1]) + max(1, round(len(plans[-1]) * (settings.epochs - epochs + 1)))  # fractional
     if settings.max_steps > 0:
         total = min(total, settings.max_steps)
     optimizer = make_optimizer(model, settings, fused=cuda)

@@ -35,22 +35,35 @@ def predict_split(part: Dataset, model, tokenizer, batch_size: int) -> list[list
     return [[label for label, _ in sentence] for sentence in predictions]
 
 
+def sentence_text(row: dict) -> str:
+    """The sentence as written (its words at their offsets, the gaps as spaces)."""
+    base, chars = row["starts"][0], []
+    for word, start in zip(row["tokens"], row["starts"]):
+        chars.append(" " * (start - base - len("".join(chars))) + word)
+    return "".join(chars)
+
+
+def labelled_words(row: dict, task: str, tags: list[str], text: str) -> list[str]:
+    spans = rows_to_spans([{**row, TAG_COLUMNS[task]: tags}], task)
+    base = row["starts"][0]
+    return [f"{text[s.start - base : s.end - base]}/{s.label}" for s in spans]
+
+
 def error_rows(part: Dataset, task: str, gold: list[list[str]], predicted: list[list[str]]) -> list[dict]:
+    """Every sentence with a wrong label: its text and the gold and predicted spans side by side."""
     rows = []
     for row, reference, hypothesis in zip(part, gold, predicted):
-        if reference == hypothesis:
-            continue
-        base = row["starts"][0]
-        text = "".join(
-            w + " " * (row["starts"][i + 1] - e if i + 1 < len(row["tokens"]) else 0)
-            for i, (w, e) in enumerate(zip(row["tokens"], row["ends"]))
-        )
-
-        def spans(tags: list[str]) -> list[str]:
-            found = rows_to_spans([{**row, TAG_COLUMNS[task]: tags}], task)
-            return [f"{text[s.start - base : s.end - base]}/{s.label}" for s in found]
-
-        rows.append({"id": row["id"], "source": row["source"], "sentence": text, "gold": spans(reference), "predicted": spans(hypothesis)})
+        if reference != hypothesis:
+            text = sentence_text(row)
+            rows.append(
+                {
+                    "id": row["id"],
+                    "source": row["source"],
+                    "sentence": text,
+                    "gold": labelled_words(row, task, reference, text),
+                    "predicted": labelled_words(row, task, hypothesis, text),
+                }
+            )
     return rows
 
 

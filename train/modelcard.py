@@ -8,13 +8,13 @@ before anything is written, so a card that the hub would reject never reaches th
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
+from train.io import atomic_write_text
 from train.metrics import SCORE_HEADER, score_rows
 
 TASKS: dict[str, dict[str, str]] = {
@@ -316,18 +316,4 @@ def write_model_card(
     )
     content = str(ModelCard(f"---\n{card_data.to_yaml()}\n---\n\n{body}"))
 
-    model_dir = Path(model_dir)
-    model_dir.mkdir(parents=True, exist_ok=True)
-    target = model_dir / "README.md"
-    fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=".README.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates the file private (0600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write_text(Path(model_dir) / "README.md", content)

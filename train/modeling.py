@@ -8,7 +8,7 @@ it, and offsets still index the original text. Such a tokenizer is saved as a
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece

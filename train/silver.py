@@ -7,17 +7,16 @@ not copied (their licence keeps them out of the project), the hash ties the offs
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from collections.abc import Iterator
 
 from tqdm import tqdm
 
+from train.io import atomic_write_jsonl
+from train.readers.jsonl import read_json_lines
+from train.readers.standoff import text_sha256
 from train.rules import find_claims
 
 CORPUS = "ant-news"
@@ -25,34 +24,24 @@ CORPUS = "ant-news"
 
 def _articles(corpus_files: list[Path]) -> Iterator[dict]:
     for path in corpus_files:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
+        for _, record in read_json_lines(Path(path)):
+            yield record
 
 
 def write_silver(corpus_files: list[Path], out_path: Path, *, limit: int | None = None) -> dict:
     """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; return span counts per label."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     counts: Counter[str] = Counter()
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            articles = islice(_articles([Path(p) for p in corpus_files]), limit)
-            for article in tqdm(articles, desc="silver claims", unit="article", total=limit):
-                text = article["text"]
-                spans = find_claims(text)
-                counts.update(span.label for span in spans)
-                record = {
-                    "id": article["docno"],
-                    "corpus": CORPUS,
-                    "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    "spans": [span.to_dict() for span in spans],
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        os.replace(tmp, out_path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    rows = []
+    for article in tqdm(islice(_articles(corpus_files), limit), desc="silver claims", unit="article", total=limit, mininterval=2):
+        spans = find_claims(article["text"])
+        counts.update(span.label for span in spans)
+        rows.append(
+            {
+                "id": article["docno"],
+                "corpus": CORPUS,
+                "text_sha256": text_sha256(article["text"]),
+                "spans": [span.to_dict() for span in spans],
+            }
+        )
+    atomic_write_jsonl(Path(out_path), rows)
     return dict(counts)

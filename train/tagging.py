@@ -101,8 +101,11 @@ class ModelTagger:
 
         sentences = [s for d in documents for s in d.sentences]
         predicted = predict_words(
-            self.model, self.tokenizer, [[t.text for t in s.tokens] for s in sentences],
-            batch_size=self.batch_size, progress=len(sentences) > 1000,
+            self.model,
+            self.tokenizer,
+            [[t.text for t in s.tokens] for s in sentences],
+            batch_size=self.batch_size,
+            progress=len(sentences) > 1000,
         )
         by_sentence = iter(predicted)
         result = []
@@ -129,7 +132,13 @@ def tag_documents(documents: list[Document], ner: ModelTagger | None, claims: Mo
                 "id": document.id,
                 "source": document.source,
                 "entities": [
-                    {"text": document.text[s.start : s.end], "label": s.label, "start": s.start, "end": s.end, "score": round(p, 4)}
+                    {
+                        "text": document.text[s.start : s.end],
+                        "label": s.label,
+                        "start": s.start,
+                        "end": s.end,
+                        "score": round(p, 4),
+                    }
                     for s, p in entities
                 ],
                 "claims": claim_records(document.text, [s for s, _ in claim]),
@@ -157,8 +166,19 @@ def claims_table(records: list[dict]) -> str:
             flags = ",".join(f for f in ("approx", "vague") if claim.get(f))
             value = "" if claim["value"] is None else f"{claim['value']:g}"
             unit = claim.get("currency") or claim.get("unit") or ""
-            rows.append([article["id"], claim["text"], value, _range(claim), flags, claim["kind"] or "?", unit,
-                         claim.get("entity") or "", claim.get("time") or ""])
+            rows.append(
+                [
+                    article["id"],
+                    claim["text"],
+                    value,
+                    _range(claim),
+                    flags,
+                    claim["kind"] or "?",
+                    unit,
+                    claim.get("entity") or "",
+                    claim.get("time") or "",
+                ]
+            )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
     lines.append("  ".join("-" * w for w in widths))

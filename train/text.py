@@ -22,9 +22,7 @@ _DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
 _TATWEEL_RE = re.compile(TATWEEL)
 
 _NUMBER_JOINERS = ".,\u060c\u066b\u066c"  # . , ، ٫ ٬
-WORD_RE = re.compile(
-    rf"(?:\d[{_NUMBER_JOINERS}](?=\d)|[^\W_]|[{DIACRITICS}{TATWEEL}])+|\S"
-)
+WORD_RE = re.compile(rf"(?:\d[{_NUMBER_JOINERS}](?=\d)|[^\W_]|[{DIACRITICS}{TATWEEL}])+|\S")
 SENTENCE_END = frozenset(".!?؟؛;")
 
 

@@ -53,7 +53,7 @@ def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...])
         for span, raw in zip(spans, raw_spans):
             if "text" in raw and text[span.start : span.end] != raw["text"]:
                 raise DataError(
-                    f"{where}: span {span.start}-{span.end} covers {text[span.start:span.end]!r}, "
+                    f"{where}: span {span.start}-{span.end} covers {text[span.start : span.end]!r}, "
                     f"but the annotation says {raw['text']!r}"
                 )
         article = Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
