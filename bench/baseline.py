@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments, set_seed
@@ -27,8 +27,8 @@ class Rows(torch.utils.data.Dataset):
 
     def __init__(self, input_ids: Sequence[Sequence[int]], labels: Sequence[Sequence[int]]) -> None:
         self.rows = [
-            {"input_ids": list(i), "token_type_ids": [0] * len(i), "attention_mask": [1] * len(i), "labels": list(l)}
-            for i, l in zip(input_ids, labels)
+            {"input_ids": list(i), "token_type_ids": [0] * len(i), "attention_mask": [1] * len(i), "labels": list(gold)}
+            for i, gold in zip(input_ids, labels)
         ]
 
     def __len__(self) -> int:

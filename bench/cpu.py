@@ -56,16 +56,31 @@ def bench_training(args, config, splits, names) -> dict:
                 settings.seed = repeat
                 out = train_model(model, ids, labels, settings, pad_id=tokenizer.pad_token_id)
                 seconds, tokens, steps = out.train_seconds, out.real_tokens, out.steps
-            runs[recipe].append({"seconds": seconds, "real_tokens": tokens, "steps": steps,
-                                 "tokens_per_second": tokens / seconds, "peak_rss_mib": peak_rss_mib()})
+            runs[recipe].append(
+                {
+                    "seconds": seconds,
+                    "real_tokens": tokens,
+                    "steps": steps,
+                    "tokens_per_second": tokens / seconds,
+                    "peak_rss_mib": peak_rss_mib(),
+                }
+            )
             print(f"  train {recipe} repeat {repeat}: {tokens / seconds:,.0f} tok/s ({steps} steps, {seconds:.1f}s)", flush=True)
-    result = {"sample_windows": len(ids), "sample_tokens": sum(len(i) for i in ids), "epoch_tokens": epoch_tokens,
-              "project_settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
-              "baseline_settings": {**RUN_NER_DEFAULTS, "num_train_epochs": 1}, "runs": runs}
+    result = {
+        "sample_windows": len(ids),
+        "sample_tokens": sum(len(i) for i in ids),
+        "epoch_tokens": epoch_tokens,
+        "project_settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+        "baseline_settings": {**RUN_NER_DEFAULTS, "num_train_epochs": 1},
+        "runs": runs,
+    }
     for recipe in runs:
         tps = median([r["tokens_per_second"] for r in runs[recipe]])
-        result[recipe] = {"tokens_per_second": tps, "epoch_seconds_estimate": epoch_tokens / tps,
-                          "peak_rss_mib": median([r["peak_rss_mib"] for r in runs[recipe]])}
+        result[recipe] = {
+            "tokens_per_second": tps,
+            "epoch_seconds_estimate": epoch_tokens / tps,
+            "peak_rss_mib": median([r["peak_rss_mib"] for r in runs[recipe]]),
+        }
     result["ratio"] = result["project"]["tokens_per_second"] / result["baseline"]["tokens_per_second"]
     return result
 
@@ -124,12 +139,20 @@ def bench_inference(args, config, names) -> dict:
         with torch.inference_mode():
             outputs["pipeline"] = [pipeline_words(pipe, s) for s in sentences]
         runs["pipeline"].append(time.perf_counter() - started)
-        print(f"  inference repeat {repeat}: project {runs['project'][-1]:.1f}s, pipeline {runs['pipeline'][-1]:.1f}s", flush=True)
+        print(
+            f"  inference repeat {repeat}: project {runs['project'][-1]:.1f}s, pipeline {runs['pipeline'][-1]:.1f}s", flush=True
+        )
     same_words = sum(a == b for p, q in zip(outputs["project"], outputs["pipeline"]) for a, b in zip(p, q))
-    result = {"articles": args.articles, "sentences": len(sentences), "words": words, "sub_words": sub_words,
-              "model": args.model or f"{config.model.base} (classifier head initialised with seed 0)",
-              "identical_word_labels": same_words, "identical_sentences": sum(p == q for p, q in zip(outputs["project"], outputs["pipeline"])),
-              "runs_seconds": runs}
+    result = {
+        "articles": args.articles,
+        "sentences": len(sentences),
+        "words": words,
+        "sub_words": sub_words,
+        "model": args.model or f"{config.model.base} (classifier head initialised with seed 0)",
+        "identical_word_labels": same_words,
+        "identical_sentences": sum(p == q for p, q in zip(outputs["project"], outputs["pipeline"])),
+        "runs_seconds": runs,
+    }
     for recipe in runs:
         seconds = median(runs[recipe])
         result[recipe] = {"seconds": seconds, "tokens_per_second": sub_words / seconds, "words_per_second": words / seconds}
@@ -138,9 +161,9 @@ def bench_inference(args, config, names) -> dict:
 
 
 def bench_data(args) -> dict:
-    from train.readers import source_files
     from train.config import load_config
     from train.dataset import prepare_data
+    from train.readers import source_files
     from train.silver import write_silver
 
     config = load_config("configs/data.yaml")
@@ -169,10 +192,18 @@ def bench_data(args) -> dict:
                 left -= 1
     words = sum(c["tokens"] for c in counts.values())
     sentences = sum(c["sentences"] for c in counts.values())
-    result = {"silver_articles": args.silver_articles, "dataset_words": words, "dataset_sentences": sentences, "runs_seconds": runs,
-              "data": {"seconds": median(runs["data"]), "words_per_second": words / median(runs["data"])},
-              "silver": {"seconds": median(runs["silver"]), "words": silver_words,
-                         "words_per_second": silver_words / median(runs["silver"])}}
+    result = {
+        "silver_articles": args.silver_articles,
+        "dataset_words": words,
+        "dataset_sentences": sentences,
+        "runs_seconds": runs,
+        "data": {"seconds": median(runs["data"]), "words_per_second": words / median(runs["data"])},
+        "silver": {
+            "seconds": median(runs["silver"]),
+            "words": silver_words,
+            "words_per_second": silver_words / median(runs["silver"]),
+        },
+    }
     return result
 
 
@@ -204,22 +235,39 @@ def main() -> None:
 
     if "training" in report:
         t = report["training"]
-        print(f"\nTraining, mini BERT, {t['sample_windows']} ANERcorp train windows ({t['sample_tokens']:,} sub-words) per run, "
-              f"median of {args.repeats}:")
-        print(table(["recipe", "tok/s", "epoch s (est.)", "peak RSS MiB"],
-                    [[r, t[r]["tokens_per_second"], t[r]["epoch_seconds_estimate"], t[r]["peak_rss_mib"]] for r in ("baseline", "project")]))
+        print(
+            f"\nTraining, mini BERT, {t['sample_windows']} ANERcorp train windows ({t['sample_tokens']:,} sub-words) per run, "
+            f"median of {args.repeats}:"
+        )
+        print(
+            table(
+                ["recipe", "tok/s", "epoch s (est.)", "peak RSS MiB"],
+                [
+                    [r, t[r]["tokens_per_second"], t[r]["epoch_seconds_estimate"], t[r]["peak_rss_mib"]]
+                    for r in ("baseline", "project")
+                ],
+            )
+        )
         print(f"project / baseline: {t['ratio']:.2f}x")
     if "inference" in report:
         i = report["inference"]
         print(f"\nInference, {i['sentences']} ant-news sentences ({i['sub_words']:,} sub-words), median of {args.repeats}:")
-        print(table(["method", "seconds", "tok/s", "words/s"],
-                    [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")]))
-        print(f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
-              f"identical sentences {i['identical_sentences']}/{i['sentences']}")
+        print(
+            table(
+                ["method", "seconds", "tok/s", "words/s"],
+                [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")],
+            )
+        )
+        print(
+            f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
+            f"identical sentences {i['identical_sentences']}/{i['sentences']}"
+        )
     if "data" in report:
         d = report["data"]
-        print(f"\nData conversion, median of {args.repeats}: silver ({d['silver_articles']} articles) {d['silver']['seconds']:.1f}s; "
-              f"= {d['silver']['words_per_second']:,.0f} words/s; make data {d['dataset_words']:,} words in {d['data']['seconds']:.1f}s = {d['data']['words_per_second']:,.0f} words/s")
+        silver, data = d["silver"], d["data"]
+        print(f"\nData conversion, median of {args.repeats}:")
+        print(f"silver ({d['silver_articles']} articles) {silver['seconds']:.1f}s = {silver['words_per_second']:,.0f} words/s")
+        print(f"make data {d['dataset_words']:,} words in {data['seconds']:.1f}s = {data['words_per_second']:,.0f} words/s")
     print(f"\nwrote {path}")
 
 

@@ -13,7 +13,7 @@ bench-gpu-prep``: ANERcorp encoded with the mini BERT's tokenizer and a copy of 
    autocast, fused AdamW, TF32, ``--batch-tokens`` length-grouped batches; with ``--compile`` also a
    torch.compile row). Real (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
 2. Time to quality, mini BERT: per seed, the baseline for ``--quality-epochs`` epochs against the
-   project's default recipe (batch_tokens 4096, lr 3e-4, keep-best on validation); test entity F1
+   project's default recipe (batch_tokens 2048, lr 5e-4, keep-best on validation); test entity F1
    (strict IOB2 and conlleval rules, computed here) and the project's training time to the baseline's F1.
 
 ``--size tiny`` runs a few steps of each on any device (CPU included) to check the code path.
@@ -35,7 +35,7 @@ from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spre
 from train.engine import EngineSettings, padded_width, train_model
 
 DATA = Path(__file__).resolve().parent / "data"
-PROJECT_QUALITY = {"batch_tokens": 4096, "learning_rate": 3e-4, "warmup_ratio": 0.1, "weight_decay": 0.01}
+PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01}
 
 
 def chunks(tags: list[str], strict: bool) -> set[tuple[str, int, int]]:
@@ -106,8 +106,15 @@ def bert_base(num_labels: int, tiny: bool = False) -> BertForTokenClassification
     """The CAMeLBERT shape with random weights (``tiny``: 2 layers of 64, to check the code path on a CPU)."""
     torch.manual_seed(0)
     width, layers, heads = (64, 2, 2) if tiny else (768, 12, 12)
-    config = BertConfig(vocab_size=30000, hidden_size=width, num_hidden_layers=layers, num_attention_heads=heads,
-                        intermediate_size=4 * width, max_position_embeddings=512, num_labels=num_labels)
+    config = BertConfig(
+        vocab_size=30000,
+        hidden_size=width,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=4 * width,
+        max_position_embeddings=512,
+        num_labels=num_labels,
+    )
     return BertForTokenClassification(config)
 
 
@@ -123,8 +130,15 @@ def bench_throughput(args, data: dict, tokenizer) -> dict:
     errors = {}
 
     def project_settings(variant: str, **extra) -> EngineSettings:
-        return EngineSettings(epochs=1, batch_tokens=args.batch_tokens, learning_rate=1e-4, bf16=True, logging_steps=0,
-                              compile=variant == "project+compile", **extra)
+        return EngineSettings(
+            epochs=1,
+            batch_tokens=args.batch_tokens,
+            learning_rate=1e-4,
+            bf16=True,
+            logging_steps=0,
+            compile=variant == "project+compile",
+            **extra,
+        )
 
     for variant in variants:
         model = bert_base(len(names), tiny=args.size == "tiny")
@@ -144,15 +158,31 @@ def bench_throughput(args, data: dict, tokenizer) -> dict:
                 else:
                     out = train_model(model, ids, labels, project_settings(variant, seed=repeat), pad_id=data["pad_id"])
                     seconds, real, steps = out.train_seconds, out.real_tokens, out.steps
-                runs[variant].append({"seconds": seconds, "real_tokens": real, "steps": steps, "tokens_per_second": real / seconds,
-                                      "warmup_seconds": warmup, **memory()})
+                runs[variant].append(
+                    {
+                        "seconds": seconds,
+                        "real_tokens": real,
+                        "steps": steps,
+                        "tokens_per_second": real / seconds,
+                        "warmup_seconds": warmup,
+                        **memory(),
+                    }
+                )
                 print(f"  {variant} repeat {repeat}: {real / seconds:,.0f} tok/s, {seconds:.2f}s/epoch", flush=True)
                 del model, out
         except Exception as error:  # e.g. torch.compile without a working compiler: record it, go on
             errors[variant] = f"{type(error).__name__}: {error}"[:500]
             print(f"  {variant} failed: {errors[variant]}", flush=True)
-    result = {"model": "tiny BERT (2x64, vocab 30000), random weights" if args.size == "tiny" else "BERT-base shape (12x768, vocab 30000), random weights", "epoch_windows": len(ids), "epoch_tokens": tokens,
-              "batch_tokens": args.batch_tokens, "runs": runs, "errors": errors}
+    result = {
+        "model": "tiny BERT (2x64, vocab 30000), random weights"
+        if args.size == "tiny"
+        else "BERT-base shape (12x768, vocab 30000), random weights",
+        "epoch_windows": len(ids),
+        "epoch_tokens": tokens,
+        "batch_tokens": args.batch_tokens,
+        "runs": runs,
+        "errors": errors,
+    }
     for variant, rows in runs.items():
         if rows:
             result[variant] = {key: median([r[key] for r in rows]) for key in rows[0] if key not in ("steps", "real_tokens")}
@@ -170,7 +200,9 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
         torch.manual_seed(seed)
         model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
         out = train_baseline(model, tokenizer, train["input_ids"], train["labels"], epochs=epochs, seed=seed)
-        runs.append({"recipe": "baseline", "seed": seed, "train_seconds": out["train_seconds"], **scores(model, test, names, pad_id)})
+        runs.append(
+            {"recipe": "baseline", "seed": seed, "train_seconds": out["train_seconds"], **scores(model, test, names, pad_id)}
+        )
         print(f"  baseline seed {seed}: {runs[-1]}", flush=True)
         torch.manual_seed(seed)
         model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
@@ -179,10 +211,19 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
             info["test"] = scores(model, test, names, pad_id)
             return scores(model, validation, names, pad_id)["strict_f1"]
 
-        settings = EngineSettings(epochs=epochs, seed=seed, bf16=True, logging_steps=0, evaluations_per_epoch=4, **PROJECT_QUALITY)
+        settings = EngineSettings(
+            epochs=epochs, seed=seed, bf16=True, logging_steps=0, evaluations_per_epoch=4, **PROJECT_QUALITY
+        )
         outcome = train_model(model, train["input_ids"], train["labels"], settings, pad_id=pad_id, on_evaluate=evaluate)
-        runs.append({"recipe": "project", "seed": seed, "train_seconds": outcome.train_seconds, "history": outcome.history,
-                     **scores(model, test, names, pad_id)})
+        runs.append(
+            {
+                "recipe": "project",
+                "seed": seed,
+                "train_seconds": outcome.train_seconds,
+                "history": outcome.history,
+                **scores(model, test, names, pad_id),
+            }
+        )
         print(f"  project seed {seed}: {dict((k, v) for k, v in runs[-1].items() if k != 'history')}", flush=True)
     summary = {}
     for recipe in ("baseline", "project"):
@@ -190,8 +231,11 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
         summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
     target = summary["baseline"]["conlleval_f1"]["mean"]
     base_time = summary["baseline"]["train_seconds"]["mean"]
-    reached = [next((h["train_seconds"] for h in r["history"] if h["test"]["conlleval_f1"] >= target), None)
-               for r in runs if r["recipe"] == "project"]
+    reached = [
+        next((h["train_seconds"] for h in r["history"] if h["test"]["conlleval_f1"] >= target), None)
+        for r in runs
+        if r["recipe"] == "project"
+    ]
     summary["time_to_baseline_f1_ratio"] = [s / base_time if s is not None else None for s in reached]
     return {"epochs": epochs, "project_recipe": PROJECT_QUALITY, "runs": runs, "summary": summary}
 
@@ -220,19 +264,35 @@ def main() -> None:
     where = report["device"].get("gpu", report["device"]["cpu"])
     if "throughput" in report:
         t = report["throughput"]
-        print(f"\nTraining throughput on {where}, {t['model']}, one epoch of {t['epoch_tokens']:,} sub-words, median of {args.repeats}:")
-        rows = [[v, t[v]["tokens_per_second"], t[v]["seconds"], t[v].get("peak_gpu_mib", 0.0), t[v]["peak_rss_mib"]]
-                for v in t["runs"] if v in t]
+        print(
+            f"\nTraining throughput on {where}, {t['model']}, "
+            f"one epoch of {t['epoch_tokens']:,} sub-words, median of {args.repeats}:"
+        )
+        rows = [
+            [v, t[v]["tokens_per_second"], t[v]["seconds"], t[v].get("peak_gpu_mib", 0.0), t[v]["peak_rss_mib"]]
+            for v in t["runs"]
+            if v in t
+        ]
         print(table(["recipe", "tok/s", "s/epoch", "peak GPU MiB", "peak RSS MiB"], rows))
         if "ratio" in t:
             print(f"project / baseline: {t['ratio']:.2f}x")
     if "quality" in report:
         q = report["quality"]["summary"]
         print(f"\nMini BERT on ANERcorp test, {report['quality']['epochs']} epochs:")
-        print(table(["recipe", "strict F1", "conlleval F1", "train s"],
-                    [[r, f"{100 * q[r]['strict_f1']['mean']:.2f} ± {100 * q[r]['strict_f1']['std']:.2f}",
-                      f"{100 * q[r]['conlleval_f1']['mean']:.2f} ± {100 * q[r]['conlleval_f1']['std']:.2f}", q[r]["train_seconds"]["mean"]]
-                     for r in ("baseline", "project")]))
+        print(
+            table(
+                ["recipe", "strict F1", "conlleval F1", "train s"],
+                [
+                    [
+                        r,
+                        f"{100 * q[r]['strict_f1']['mean']:.2f} ± {100 * q[r]['strict_f1']['std']:.2f}",
+                        f"{100 * q[r]['conlleval_f1']['mean']:.2f} ± {100 * q[r]['conlleval_f1']['std']:.2f}",
+                        q[r]["train_seconds"]["mean"],
+                    ]
+                    for r in ("baseline", "project")
+                ],
+            )
+        )
         print(f"project time to the baseline's F1 / baseline time: {q['time_to_baseline_f1_ratio']}")
     print(f"\nwrote {path}")
 

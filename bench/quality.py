@@ -44,7 +44,9 @@ def summarize(runs: list[dict]) -> dict:
     target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
     reached = []
     for run in (r for r in runs if r["recipe"] == "project"):
-        hit = next((h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None)
+        hit = next(
+            (h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None
+        )
         reached.append(hit["train_seconds"] if hit else None)
     baseline_time = summary["baseline"]["train_seconds"]["mean"]
     summary["time_to_baseline_f1"] = {
@@ -60,14 +62,20 @@ def show(summary: dict) -> None:
     if "time_to_baseline_f1" not in summary:
         return print(summary)
     rows = [
-        [recipe, f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
-         f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
-         f"{s['train_seconds']['mean']:.0f}", len(s["strict_f1"]["values"])]
+        [
+            recipe,
+            f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
+            f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
+            f"{s['train_seconds']['mean']:.0f}",
+            len(s["strict_f1"]["values"]),
+        ]
         for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
     ]
     print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
-    print("project time to the baseline's mean final F1, as a fraction of the baseline's time:",
-          summary["time_to_baseline_f1"]["ratio_to_baseline_time"])
+    print(
+        "project time to the baseline's mean final F1, as a fraction of the baseline's time:",
+        summary["time_to_baseline_f1"]["ratio_to_baseline_time"],
+    )
 
 
 def merge(paths: list[str], out: str) -> None:
@@ -101,7 +109,13 @@ def main() -> None:
         "device": device_info(),
         "config": args.config,
         "epochs": args.epochs,
-        "baseline_recipe": {**RUN_NER_DEFAULTS, "num_train_epochs": args.epochs, "trainer": True, "fp32": True, "group_by_length": False},
+        "baseline_recipe": {
+            **RUN_NER_DEFAULTS,
+            "num_train_epochs": args.epochs,
+            "trainer": True,
+            "fp32": True,
+            "group_by_length": False,
+        },
         "project_recipe": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
         "runs": runs,
     }
@@ -115,8 +129,16 @@ def main() -> None:
         if "baseline" in args.recipes:
             result = train_baseline(model, tokenizer, ids, labels, epochs=args.epochs, seed=seed)
             scores = test_scores(result["model"], tokenizer, splits["test"], names, config.train.eval_batch_size)
-            runs.append({"recipe": "baseline", "seed": seed, "train_seconds": result["train_seconds"], "steps": result["steps"],
-                         "real_tokens": result["real_tokens"], **scores})
+            runs.append(
+                {
+                    "recipe": "baseline",
+                    "seed": seed,
+                    "train_seconds": result["train_seconds"],
+                    "steps": result["steps"],
+                    "real_tokens": result["real_tokens"],
+                    **scores,
+                }
+            )
             print(f"baseline seed {seed}: {scores} in {result['train_seconds']:.0f}s", flush=True)
             save()
         if "project" not in args.recipes:
@@ -126,17 +148,29 @@ def main() -> None:
         settings.seed = seed
         settings.evaluations_per_epoch = args.evaluations_per_epoch
 
-        def evaluate(model, info: dict) -> float:
+        def evaluate(model, info: dict, tokenizer=tokenizer, seed=seed) -> float:
             dev = test_scores(model, tokenizer, splits["validation"], names, config.train.eval_batch_size)
             info["test"] = test_scores(model, tokenizer, splits["test"], names, config.train.eval_batch_size)
             info["validation"] = dev
-            print(f"  project seed {seed} epoch {info['epoch']}: {info['train_seconds']:.0f}s dev {dev} test {info['test']}", flush=True)
+            print(
+                f"  project seed {seed} epoch {info['epoch']}: {info['train_seconds']:.0f}s dev {dev} test {info['test']}",
+                flush=True,
+            )
             return dev["strict_f1"]
 
         outcome = train_model(model, ids, labels, settings, pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
         scores = test_scores(outcome.model, tokenizer, splits["test"], names, config.train.eval_batch_size)
-        runs.append({"recipe": "project", "seed": seed, "train_seconds": outcome.train_seconds, "steps": outcome.steps,
-                     "real_tokens": outcome.real_tokens, "history": outcome.history, **scores})
+        runs.append(
+            {
+                "recipe": "project",
+                "seed": seed,
+                "train_seconds": outcome.train_seconds,
+                "steps": outcome.steps,
+                "real_tokens": outcome.real_tokens,
+                "history": outcome.history,
+                **scores,
+            }
+        )
         print(f"project seed {seed}: {scores} in {outcome.train_seconds:.0f}s", flush=True)
         save()
 

@@ -122,9 +122,9 @@ class TrainConfig(Strict):
         description="trainer: the transformers Trainer (checkpoints, resume); fast: train/engine.py, the lean loop "
         "with token-budget length-grouped batches (no checkpoints; see bench/RESULTS.md)",
     )
-    batch_tokens: int = Field(4096, ge=64, description="fast engine: padded sub-word tokens per batch (replaces batch_size)")
+    batch_tokens: int = Field(2048, ge=64, description="fast engine: padded sub-word tokens per batch (replaces batch_size)")
     fast_learning_rate: float = Field(
-        3e-4, gt=0, description="fast engine: peak learning rate for its larger token-budget batches (replaces learning_rate)"
+        5e-4, gt=0, description="fast engine: peak learning rate for its larger token-budget batches (replaces learning_rate)"
     )
     compile: bool = Field(False, description="fast engine: torch.compile the model (dynamic shapes)")
 

@@ -24,7 +24,7 @@ class Window:
 def build_windows(tokenizer: PreTrainedTokenizerFast, sentences: list[list[str]], max_length: int) -> list[Window]:
     """Tokenize pre-split sentences; a word with no sub-word (only diacritics, say) gets no position."""
     budget = max_length - 2
-    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False)
+    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False, verbose=False)
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
     windows = []
     for row, ids in enumerate(encoded["input_ids"]):

@@ -25,8 +25,8 @@ import logging
 import math
 import random
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import torch
 
@@ -38,8 +38,8 @@ IGNORE = -100
 class EngineSettings:
     epochs: float = 3
     max_steps: int = -1
-    learning_rate: float = 2e-4
-    batch_tokens: int = 4096
+    learning_rate: float = 5e-4
+    batch_tokens: int = 2048
     max_batch_size: int = 256
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
@@ -118,7 +118,7 @@ def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
 
 def make_optimizer(model: torch.nn.Module, settings: EngineSettings, fused: bool) -> torch.optim.Optimizer:
     decay, no_decay = [], []
-    for name, parameter in model.named_parameters():
+    for parameter in model.parameters():
         if parameter.requires_grad:
             (no_decay if parameter.ndim < 2 else decay).append(parameter)
     groups = [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
@@ -149,8 +149,12 @@ def train_model(
 
     def plan(epoch: int) -> list[list[int]]:
         return token_batches(
-            lengths, settings.batch_tokens, seed=settings.seed * 1000 + epoch, multiple=settings.pad_to_multiple_of,
-            sort_chunk=settings.sort_chunk, max_batch_size=settings.max_batch_size,
+            lengths,
+            settings.batch_tokens,
+            seed=settings.seed * 1000 + epoch,
+            multiple=settings.pad_to_multiple_of,
+            sort_chunk=settings.sort_chunk,
+            max_batch_size=settings.max_batch_size,
         )
 
     epochs = max(1, math.ceil(settings.epochs))
@@ -169,7 +173,9 @@ def train_model(
     running_steps, step, clock = 0, 0, 0.0
     model.train()
     for epoch, batches in enumerate(plans):
-        checkpoints = {round(len(batches) * k / settings.evaluations_per_epoch) for k in range(1, settings.evaluations_per_epoch + 1)}
+        checkpoints = {
+            round(len(batches) * k / settings.evaluations_per_epoch) for k in range(1, settings.evaluations_per_epoch + 1)
+        }
         started = time.perf_counter()
         for b, batch in enumerate(batches, start=1):
             if step >= total:

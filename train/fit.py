@@ -234,7 +234,8 @@ def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, na
         return scores["strict"]["f1"]
 
     train = encoded["train"]
-    train_model(model, train["input_ids"], train["labels"], engine_settings(config), pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
+    settings = engine_settings(config)
+    train_model(model, train["input_ids"], train["labels"], settings, pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
 
     model_dir = run_dir / "model"
     with atomic_directory(model_dir) as tmp:

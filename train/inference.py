@@ -42,4 +42,20 @@ def predict_words(
             for i, window in enumerate(batch):
                 for word, position in window.first_subword.items():
                     results[window.row][word] = (id2label[labels[i][position]], probabilities[i][position])
+    seen: list[set[int]] = [set() for _ in sentences]
+    for window in windows:
+        seen[window.row].update(window.first_subword)
+    for row, labelled in enumerate(results):
+        bridge_dropped_words(labelled, seen[row])
     return results
+
+
+def bridge_dropped_words(labelled: list[tuple[str, float]], kept: set[int]) -> None:
+    """A word the tokenizer drops (a bidi mark, a lone diacritic) between two words of one entity
+    joins it (``26 <LRM> %`` stays one span); elsewhere it stays ``O``."""
+    for word in range(1, len(labelled) - 1):
+        if word in kept:
+            continue
+        before, after = labelled[word - 1][0], labelled[word + 1][0]
+        if before != "O" and after == f"I-{before[2:]}":
+            labelled[word] = (after, labelled[word + 1][1])
