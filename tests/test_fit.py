@@ -98,6 +98,15 @@ def test_resume_after_interruption_matches_uninterrupted(data_dir: Path, tmp_pat
     assert got["validation"]["accuracy"] == expected["validation"]["accuracy"]
 
 
+def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(fit_args(data_dir, tmp_path / "fast", "train.engine=fast", "train.batch_tokens=512")) == 0
+    model = tmp_path / "fast" / "model"
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
+        assert (model / name).is_file(), name
+    assert not (tmp_path / "fast" / "checkpoints").exists()
+    assert "dev F1" in capsys.readouterr().out
+
+
 def test_missing_base_model_fails_at_once(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     args = fit_args(data_dir, tmp_path / "run", "model.tiny=null", "model.base=CAMeL-Lab/bert-base-arabic-camelbert-msa")
     assert main(args) == 2

@@ -33,7 +33,8 @@ from transformers.trainer_utils import get_last_checkpoint
 from train.config import RunConfig, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
-from train.evaluation import evaluate_folder
+from train.engine import EngineSettings, train_model
+from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS
 from train.metrics import compute_seqeval
@@ -141,7 +142,6 @@ def training_arguments(config: RunConfig, checkpoints: Path, has_validation: boo
 def fit(config: RunConfig) -> Path:
     """Train the configured task; return the model folder."""
     task, column = config.train.task, TAG_COLUMNS[config.train.task]
-    run_dir = config.path(config.train.output_dir)
     dataset = task_splits(load_prepared(config), task)
     names = dataset["train"].features[column].feature.names
     if len(dataset["train"]) == 0:
@@ -150,11 +150,30 @@ def fit(config: RunConfig) -> Path:
     tokenizer, model = load_base(config.model, names, texts)
     max_length = tokenizer.model_max_length
     encoded = DatasetDict({name: encode(part, name, tokenizer, column, max_length) for name, part in dataset.items()})
-    has_validation = len(encoded["validation"]) > 0
+    train = train_fast if config.train.engine == "fast" else train_with_trainer
+    trained = train(config, dataset, encoded, names, tokenizer, model)
+    model_dir = config.path(config.train.output_dir) / "model"
+    if trained is not None:
+        write_model_folder(model_dir, config, dataset, trained, tokenizer)
+    return model_dir
 
-    if config.train.engine == "fast":
-        return train_fast(config, dataset, encoded, names, tokenizer, model)
-    checkpoints = run_dir / "checkpoints"
+
+def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict, model, tokenizer) -> None:
+    """Weights, tokenizer, config, evaluation and card, written atomically; the run config beside it."""
+    with atomic_directory(model_dir) as tmp:
+        model.config.task = config.train.task
+        model.save_pretrained(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        save_config(config, tmp)
+        evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
+    save_config(config, model_dir.parent)
+
+
+def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, names: list[str], tokenizer, model):
+    """``train.engine: trainer``: the transformers Trainer with checkpoints and resume. Returns the trained
+    model on the main process, ``None`` on the others."""
+    checkpoints = config.path(config.train.output_dir) / "checkpoints"
+    has_validation = len(encoded["validation"]) > 0
     callbacks: list[TrainerCallback] = [EpochSummary()]
     if has_validation and config.train.keep_best and config.train.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(config.train.early_stopping_patience))
@@ -174,24 +193,11 @@ def fit(config: RunConfig) -> Path:
     elif config.train.resume is True:
         log.info("train.resume=true but no checkpoint in %s: starting fresh", checkpoints)
     trainer.train(resume_from_checkpoint=resume)
-
-    model_dir = run_dir / "model"
-    if not trainer.is_world_process_zero():
-        return model_dir
-    with atomic_directory(model_dir) as tmp:
-        trainer.model.config.task = task
-        trainer.save_model(str(tmp))
-        tokenizer.save_pretrained(str(tmp))
-        save_config(config, tmp)
-        evaluate_folder(tmp, config=config, dataset=dataset, model=trainer.model, tokenizer=tokenizer)
-    save_config(config, run_dir)
-    return model_dir
+    return trainer.model if trainer.is_world_process_zero() else None
 
 
-def engine_settings(config: RunConfig):
+def engine_settings(config: RunConfig) -> EngineSettings:
     """The fast engine's settings from the ``train`` section (``train.engine: fast``)."""
-    from train.engine import EngineSettings
-
     t = config.train
     return EngineSettings(
         epochs=t.epochs,
@@ -210,14 +216,10 @@ def engine_settings(config: RunConfig):
     )
 
 
-def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, names: list[str], tokenizer, model) -> Path:
-    """``train.engine: fast``: train with ``train.engine`` (validation F1 per epoch, best kept), then write the
-    model folder as the Trainer path does. No checkpoints: a killed run starts again."""
-    from train.engine import train_model
-    from train.evaluation import predict_split
-
-    run_dir = config.path(config.train.output_dir)
-    task, column = config.train.task, TAG_COLUMNS[config.train.task]
+def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, names: list[str], tokenizer, model):
+    """``train.engine: fast``: the lean loop of ``train/engine.py`` (validation F1 per evaluation, best weights
+    kept). No checkpoints: a killed run starts again. Returns the trained model."""
+    column = TAG_COLUMNS[config.train.task]
     validation = dataset["validation"]
     gold = [[names[t] for t in tags] for tags in validation[column]]
     started = time.perf_counter()
@@ -237,12 +239,4 @@ def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, na
     settings = engine_settings(config)
     train_model(model, train["input_ids"], train["labels"], settings, pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
 
-    model_dir = run_dir / "model"
-    with atomic_directory(model_dir) as tmp:
-        model.config.task = task
-        model.save_pretrained(str(tmp))
-        tokenizer.save_pretrained(str(tmp))
-        save_config(config, tmp)
-        evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
-    save_config(config, run_dir)
-    return model_dir
+    return model
