@@ -38,7 +38,7 @@ from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS
 from train.metrics import compute_seqeval
-from train.modeling import load_base
+from train.modeling import load_base, resolve_base
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,8 @@ def training_arguments(config: RunConfig, checkpoints: Path, has_validation: boo
 def fit(config: RunConfig) -> Path:
     """Train the configured task; return the model folder."""
     task, column = config.train.task, TAG_COLUMNS[config.train.task]
+    if not config.model.tiny:
+        resolve_base(config.model)
     dataset = task_splits(load_prepared(config), task)
     names = dataset["train"].features[column].feature.names
     if len(dataset["train"]) == 0:

@@ -8,8 +8,11 @@ it, and offsets still index the original text. Such a tokenizer is saved as a
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
+from huggingface_hub import constants, try_to_load_from_cache
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece
 from tokenizers.trainers import WordPieceTrainer
@@ -32,6 +35,41 @@ TINY_BASE = "tiny-bert (built from a BertConfig in code, random weights)"
 
 class ModelLoadError(UserError, RuntimeError):
     """The base model cannot be loaded; the message says how to point the config elsewhere."""
+
+
+def _unreachable(repo_id: str) -> str | None:
+    """Why ``repo_id`` cannot be fetched now (not cached, and offline or the hub unreachable), else ``None``."""
+    if isinstance(try_to_load_from_cache(repo_id, "config.json"), str):
+        return None
+    if constants.HF_HUB_OFFLINE:
+        return "HF_HUB_OFFLINE is set and the model is not in the local HuggingFace cache"
+    host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=5).close()
+    except OSError as error:
+        return f"the hub ({host}) cannot be reached: {error}"
+    return None
+
+
+def _load_error(base: str, reason: str) -> ModelLoadError:
+    return ModelLoadError(
+        f"cannot load the base model '{base}': {reason}\n"
+        "It is neither a local folder nor reachable on the HuggingFace hub (no network?). "
+        "Download it where there is network, e.g. `hf download CAMeL-Lab/bert-base-arabic-camelbert-msa "
+        "--local-dir models/camelbert-msa`, then point the config at the folder: "
+        "model.base=models/camelbert-msa. Offline alternatives: configs/mini.yaml, configs/tiny.yaml."
+    )
+
+
+def resolve_base(settings: ModelConfig) -> str:
+    """The local folder or hub id to load; fails in seconds, before any data is read, when neither is
+    available (rather than after the hub client's retries)."""
+    local = resolve_path(settings.base)
+    if local.is_dir():
+        return str(local)
+    if reason := _unreachable(settings.base):
+        raise _load_error(settings.base, reason)
+    return settings.base
 
 
 def with_normalization(tokenizer: PreTrainedTokenizerFast, settings: NormalizeConfig) -> PreTrainedTokenizerFast:
@@ -100,21 +138,14 @@ def load_base(
         )
         model = BertForTokenClassification(bert)
     else:
-        local = resolve_path(settings.base)
-        base = str(local) if local.is_dir() else settings.base
+        base = resolve_base(settings)
         try:
             tokenizer = AutoTokenizer.from_pretrained(base)
             model = AutoModelForTokenClassification.from_pretrained(
                 base, num_labels=len(labels), id2label=id2label, label2id=label2id
             )
         except (OSError, ValueError) as error:
-            raise ModelLoadError(
-                f"cannot load the base model '{settings.base}': {str(error).splitlines()[0]}\n"
-                "It is neither a local folder nor reachable on the HuggingFace hub (no network?). "
-                "Download it where there is network, e.g. `hf download CAMeL-Lab/bert-base-arabic-camelbert-msa "
-                "--local-dir models/camelbert-msa`, then point the config at the folder: "
-                "model.base=models/camelbert-msa. Offline alternatives: configs/mini.yaml, configs/tiny.yaml."
-            ) from None
+            raise _load_error(settings.base, str(error).splitlines()[0]) from None
         if not isinstance(tokenizer, PreTrainedTokenizerFast):
             raise ModelLoadError(f"'{settings.base}' has no fast tokenizer (tokenizer.json); offsets need one")
     tokenizer = with_normalization(tokenizer, settings.normalize)
