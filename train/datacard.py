@@ -11,6 +11,11 @@ from train.io import atomic_write_text
 from train.labels import label_table
 
 
+def count_keys(counts: dict[str, dict[str, int]]) -> list[str]:
+    """The rows of a counts table: sizes first, then ``layer/label`` entity counts."""
+    return ["articles", "sentences", "tokens"] + sorted({k for c in counts.values() for k in c if "/" in k})
+
+
 def write_dataset_card(folder: Path, config: RunConfig, counts: dict[str, dict[str, int]]) -> Path:
     splits = list(counts)
     metadata = {
@@ -42,7 +47,7 @@ def write_dataset_card(folder: Path, config: RunConfig, counts: dict[str, dict[s
     for layer, labels in label_table().items():
         lines += [f"`{layer}`: " + "; ".join(f"`{label}` {meaning}" for label, meaning in labels.items()), ""]
     lines += ["## Counts", "", "| | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
-    keys = ["articles", "sentences", "tokens"] + sorted({k for c in counts.values() for k in c if "/" in k})
+    keys = count_keys(counts)
     lines += [f"| {k} | " + " | ".join(f"{counts[s].get(k, 0):,}" for s in splits) + " |" for k in keys]
     lines += ["", f"Split seed {config.data.seed}; splits are made by article (see `train/dataset.py`).", ""]
     return atomic_write_text(folder / "README.md", "\n".join(lines))

@@ -22,7 +22,7 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, lo
 
 from train.articles import Article, DataError
 from train.config import RunConfig, SourceConfig, save_config
-from train.datacard import write_dataset_card
+from train.datacard import count_keys, write_dataset_card
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS, bio_labels
 from train.readers import read_source
@@ -157,7 +157,7 @@ def count_labels(dataset: DatasetDict) -> dict[str, dict[str, int]]:
 
 
 def format_counts(counts: dict[str, dict[str, int]]) -> str:
-    keys = ["articles", "sentences", "tokens"] + sorted({k for c in counts.values() for k in c if "/" in k})
+    keys = count_keys(counts)
     width = max(len(k) for k in keys)
     lines = [f"{'':{width}}  " + "  ".join(f"{s:>10}" for s in counts)]
     lines += [f"{k:{width}}  " + "  ".join(f"{counts[s].get(k, 0):>10,}" for s in counts) for k in keys]
