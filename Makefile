@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini tag test test-all bench bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag test test-all bench bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -22,12 +22,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
 
 SILVER := runs/silver/ant-news.claims.jsonl
-$(SILVER): $(STAMP) train/rules.py train/quantity.py train/silver.py
+$(SILVER): $(STAMP) train/rules.py train/quantity.py train/silver.py train/augment.py configs/data.yaml
 	$(PY) -m train silver configs/data.yaml
 
-silver: $(SILVER) ## tag the ant-news articles with the rule tagger (silver claims; redone when the rules change)
+silver: $(SILVER) ## rule tagger over ant-news (silver claims) plus augmented sentences; redone when the rules change
 
-data: $(SILVER) ## build the default dataset (seed gold, ANERcorp, gold and silver claims)
+data: $(SILVER) ## build the default dataset (seed gold, ANERcorp, gold, silver and augmented claims)
 	$(PY) -m train data configs/data.yaml
 
 train-ner: data ## fine-tune CAMeLBERT for NER (configs/ner.yaml)
@@ -47,6 +47,10 @@ smoke: $(STAMP) ## offline: tiny BERT for both tasks on seed + fixtures, then ta
 mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (configs/mini.yaml)
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m train fit configs/mini.yaml
+
+claims-mini: data ## offline claims check: the mini BERT on silver + augmented claims, against the rules on gold test
+	$(PY) -m train fit configs/claims-mini.yaml
+	$(PY) -m train evaluate runs/claims-mini/model --split test
 
 tag: $(STAMP) ## tag seeds/ with the smoke models and print the claims table
 	@test -d runs/tiny-claims/model || $(MAKE) smoke

@@ -1,4 +1,4 @@
-"""The thin command line: `quantity`, `push` errors and dry run, exit codes."""
+"""The thin command line: `quantity`, `silver`, `push` errors and dry run, exit codes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from train.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_quantity_prints_the_record(capsys: pytest.CaptureFixture) -> None:
@@ -39,3 +41,24 @@ def test_push_without_token_fails_before_work(ner_model: Path, monkeypatch: pyte
 def test_config_error_exits_two_with_message(capsys: pytest.CaptureFixture) -> None:
     assert main(["data", "configs/tiny.yaml", "data.sed=3"]) == 2
     assert "did you mean 'seed'" in capsys.readouterr().err
+
+
+def test_silver_command_writes_silver_and_augmented_sentences_without_gold_articles(tmp_path: Path, capsys) -> None:
+    gold_test_id = json.loads((ROOT / "data" / "gold" / "claims-test.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"]
+    corpus = tmp_path / "ant-news"
+    corpus.mkdir()
+    articles = [
+        {"docno": "A-1", "text": "قتل 25 شخصا في الهجوم. وصادرت الشرطة 42 كلغ من المخدرات."},
+        {"docno": gold_test_id, "text": "ارتفعت الأسعار بنسبة 20 في المئة."},
+    ]
+    (corpus / "ant-00.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["silver", "configs/data.yaml", f"data.root={tmp_path}", f"silver.output={out}/claims.jsonl",
+            f"silver.augment_output={out}/augmented.jsonl", "silver.augment=6"]
+    assert main(argv) == 0
+    assert '"augmented": 6' in capsys.readouterr().out
+    silver = [json.loads(line)["id"] for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert silver == ["A-1", gold_test_id]  # the data step drops the gold article from training
+    augmented = [json.loads(line) for line in (out / "augmented.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(augmented) == 6 and all(row["id"].startswith("A-1#aug") for row in augmented)
+    assert not any("المئة" in row["text"] for row in augmented)

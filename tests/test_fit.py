@@ -143,3 +143,17 @@ def test_two_process_cpu_training_with_accelerate(data_dir: Path, tmp_path: Path
     assert state["global_step"] == 2, "27 sentences, batch 8 per process on 2 processes: 2 steps"
     assert (run_dir / "model" / "model.safetensors").is_file()
     assert done.stdout.count("epoch 1.00 | step 2") == 1, "one summary line, from the main process only"
+
+
+def test_empty_fraction_keeps_every_row_with_a_span_and_a_seeded_share_of_the_rest() -> None:
+    from datasets import Dataset
+
+    tags = [[0, 1, 2] if i % 4 == 0 else [0, 0] for i in range(400)]
+    train = Dataset.from_dict({"claim_tags": tags, "n": list(range(400))})
+    kept = fit_module.thin_empty_rows(train, "claim_tags", 0.25, seed=3)
+    with_span = [n for n in kept["n"] if n % 4 == 0]
+    empty = [n for n in kept["n"] if n % 4]
+    assert len(with_span) == 100
+    assert 50 <= len(empty) <= 100
+    assert kept["n"] == fit_module.thin_empty_rows(train, "claim_tags", 0.25, seed=3)["n"]
+    assert fit_module.thin_empty_rows(train, "claim_tags", 1.0, seed=3) is train

@@ -69,6 +69,10 @@ class SilverConfig(Strict):
     corpus: str = "{data_root}/ant-news/*.jsonl"
     output: str = "runs/silver/ant-news.claims.jsonl"
     limit: int | None = Field(None, ge=1, description="only the first N articles (for quick runs)")
+    augment: int = Field(
+        0, ge=0, description="mention-replaced sentences to write beside the silver (train/augment.py); 0: none"
+    )
+    augment_output: str = "runs/silver/ant-news.augmented.jsonl"
 
 
 class NormalizeConfig(Strict):
@@ -127,6 +131,13 @@ class TrainConfig(Strict):
         5e-4, gt=0, description="fast engine: peak learning rate for its larger token-budget batches (replaces learning_rate)"
     )
     compile: bool = Field(False, description="fast engine: torch.compile the model (dynamic shapes)")
+    empty_fraction: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="share of training sentences with no span kept (a seeded sample): below 1 focuses sparse silver "
+        "data on the sentences that carry spans",
+    )
 
 
 class RunConfig(Strict):

@@ -25,7 +25,8 @@ from train.config import RunConfig, SourceConfig, save_config
 from train.datacard import count_keys, write_dataset_card
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS, bio_labels
-from train.readers import read_source
+from train.readers import read_source, source_files
+from train.readers.jsonl import read_json_lines
 from train.spans import Span, bio_to_spans, spans_to_bio
 from train.text import Token
 
@@ -82,6 +83,16 @@ def remove_leaks(assigned: list[Assigned]) -> list[Assigned]:
     if dropped := len(assigned) - len(kept):
         log.info("dropped %d train copies of documents held out for validation/test", dropped)
     return kept
+
+
+def held_out_ids(config: RunConfig) -> frozenset[str]:
+    """Ids of the articles that JSONL and standoff sources put in validation or test (no corpus needed)."""
+    ids = set()
+    for source in config.data.sources:
+        if source.split in ("validation", "test") and source.format in ("jsonl", "standoff"):
+            for path in source_files(config, source.path, f"source '{source.name}'", source.obtain):
+                ids.update(str(record.get("id")) for _, record in read_json_lines(path))
+    return frozenset(ids)
 
 
 def article_rows(article: Article) -> list[dict]:

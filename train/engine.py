@@ -6,8 +6,8 @@ spends on its forward and backward pass. This loop keeps only what training need
 * token-budget batches: windows are shuffled, sorted by length inside chunks, cut into batches of at
   most ``batch_tokens`` padded tokens (width rounded up to a multiple of 8), and the batches shuffled
   with the seed, so there is little padding and every step does about the same work;
-* AdamW (fused on CUDA) with decoupled weight decay (not on biases and LayerNorm), linear warmup and
-  decay, gradient clipping;
+* fused AdamW (one kernel for all parameters, on CUDA and on CPU) with decoupled weight decay (not on
+  biases and LayerNorm), linear warmup and decay, gradient clipping;
 * on CUDA: bf16 autocast, TF32 matmuls, pinned host memory and non-blocking copies; the running loss
   stays on the device and is read once every ``logging_steps`` (no host sync per step);
 * optional ``torch.compile`` (``compile=True``, dynamic shapes);
@@ -116,13 +116,13 @@ def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
     return factor
 
 
-def make_optimizer(model: torch.nn.Module, settings: EngineSettings, fused: bool) -> torch.optim.Optimizer:
+def make_optimizer(model: torch.nn.Module, settings: EngineSettings) -> torch.optim.Optimizer:
     decay, no_decay = [], []
     for parameter in model.parameters():
         if parameter.requires_grad:
             (no_decay if parameter.ndim < 2 else decay).append(parameter)
     groups = [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=settings.learning_rate, fused=fused or None)
+    return torch.optim.AdamW(groups, lr=settings.learning_rate, fused=True)
 
 
 def train_model(
@@ -162,7 +162,7 @@ def train_model(
     total = sum(len(p) for p in plans[:-1]) + max(1, round(len(plans[-1]) * (settings.epochs - epochs + 1)))  # fractional
     if settings.max_steps > 0:
         total = min(total, settings.max_steps)
-    optimizer = make_optimizer(model, settings, fused=cuda)
+    optimizer = make_optimizer(model, settings)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(math.ceil(total * settings.warmup_ratio), total))
     forward = torch.compile(model, dynamic=True) if settings.compile else model
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=settings.bf16 and cuda)

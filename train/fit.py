@@ -145,6 +145,7 @@ def fit(config: RunConfig) -> Path:
     if not config.model.tiny:
         resolve_base(config.model)
     dataset = task_splits(load_prepared(config), task)
+    dataset["train"] = thin_empty_rows(dataset["train"], column, config.train.empty_fraction, config.train.seed)
     names = dataset["train"].features[column].feature.names
     if len(dataset["train"]) == 0:
         raise ValueError(f"the prepared dataset has no training rows annotated for '{task}'")
@@ -158,6 +159,16 @@ def fit(config: RunConfig) -> Path:
     if trained is not None:
         write_model_folder(model_dir, config, dataset, trained, tokenizer)
     return model_dir
+
+
+def thin_empty_rows(train: Dataset, column: str, fraction: float, seed: int) -> Dataset:
+    """Keep every row with a span and a seeded ``fraction`` of the rows without one (``train.empty_fraction``)."""
+    if fraction >= 1:
+        return train
+    rng = np.random.default_rng(seed)
+    keep = [i for i, tags in enumerate(train[column]) if any(tags) or rng.random() < fraction]
+    log.info("train.empty_fraction=%s: %d of %d training rows kept", fraction, len(keep), len(train))
+    return train.select(keep, keep_in_memory=True)
 
 
 def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict, model, tokenizer) -> None:

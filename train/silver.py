@@ -3,6 +3,8 @@
 One line per article: ``{"id", "corpus", "text_sha256", "spans"}`` with the ``claims`` spans of
 :func:`train.rules.find_claims` as character offsets into the article text; the texts themselves are
 not copied (their licence keeps them out of the project), the hash ties the offsets to the text.
+With ``augment`` > 0 it also writes that many mention-replaced sentences (:mod:`train.augment`) in the
+native JSONL format, from the articles not held out for validation or test.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from train.augment import augment as augment_sentences
 from train.io import atomic_write_jsonl
 from train.readers.jsonl import read_json_lines
 from train.readers.standoff import text_sha256
@@ -28,13 +31,27 @@ def _articles(corpus_files: list[Path]) -> Iterator[dict]:
             yield record
 
 
-def write_silver(corpus_files: list[Path], out_path: Path, *, limit: int | None = None) -> dict:
-    """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; return span counts per label."""
+def write_silver(
+    corpus_files: list[Path],
+    out_path: Path,
+    *,
+    limit: int | None = None,
+    augment: int = 0,
+    augment_path: Path | None = None,
+    held_out: frozenset[str] = frozenset(),
+    seed: int = 0,
+) -> dict:
+    """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; with ``augment``, write
+    that many augmented sentences to ``augment_path`` from the articles not in ``held_out``. Return span
+    counts per label (``augmented`` counts the sentences written)."""
     counts: Counter[str] = Counter()
     rows = []
+    sources = []
     for article in tqdm(islice(_articles(corpus_files), limit), desc="silver claims", unit="article", total=limit, mininterval=2):
         spans = find_claims(article["text"])
         counts.update(span.label for span in spans)
+        if augment and article["docno"] not in held_out:
+            sources.append((article["docno"], article["text"], spans))
         rows.append(
             {
                 "id": article["docno"],
@@ -44,4 +61,10 @@ def write_silver(corpus_files: list[Path], out_path: Path, *, limit: int | None 
             }
         )
     atomic_write_jsonl(Path(out_path), rows)
+    if augment:
+        if augment_path is None:
+            raise ValueError("augment needs augment_path")
+        augmented = augment_sentences(sources, augment, seed)
+        atomic_write_jsonl(Path(augment_path), augmented)
+        counts["augmented"] = len(augmented)
     return dict(counts)
