@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_silver import ARTICLES, _corpus
 
-from train.augment import augment, expression_pool, group, redraw_digits, replace_mention, shape
+from train.augment import augment, group, index_quantities, redraw_digits, replace_mention, shape
 from train.quantity import parse_quantity
 from train.readers import read_jsonl
 from train.rules import find_claims
@@ -42,7 +42,7 @@ def test_shape_and_redrawn_digits_keep_script_and_words() -> None:
 
 
 def test_pool_groups_rule_quantities_by_kind_and_shape() -> None:
-    pool = expression_pool((text, spans) for _, text, spans in _articles())
+    pool, _ = index_quantities(_articles())
     assert pool["measure"] == {"كيلوغرام exact": {"# كلغ": ["42 كلغ"]}, "كيلومتر exact": {"# كيلومتر": ["300 كيلومتر"]}}
     assert pool["money"] == {"دولار approx": {"نحو #.# مليون دولار": ["نحو 3.5 مليون دولار"]}}
     assert pool["percent"] == {"% exact": {"# في المئة": ["٢٠ في المئة"]}}

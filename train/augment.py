@@ -9,8 +9,8 @@ rule tagger found elsewhere in the silver. Kinds are drawn uniformly, then the e
 (its unit and its modifier: approximate, vague, a lower or upper bound, a range) uniformly within the
 kind, then a *shape* (the text with each run of digits replaced by ``#``: ``نحو # كلغ``) uniformly
 within the group, so a rare unit or modifier comes up as often as a common one; the digits are redrawn
-in the same script. The rule tagger labels the new
-sentence, which is kept only when it reads the inserted expression as exactly one ``QTY`` span.
+in the same script. The rule tagger labels the new sentence, which is kept only when it reads the
+inserted expression as exactly one ``QTY`` span.
 Articles held out for validation or test give neither sentences nor expressions.
 
 The method is the mention replacement of Dai and Adel (2020), "An Analysis of Simple Data Augmentation
@@ -75,32 +75,27 @@ def group(quantity: Quantity) -> str:
 
 
 Pool = dict[str, dict[str, dict[str, list[str]]]]
+Sites = dict[str, list[tuple[str, str, Span]]]
 
 
-def expression_pool(articles: Iterable[tuple[str, list[Span]]]) -> Pool:
-    """``{kind: {group: {shape: [expression, ...]}}}`` over the QTY spans of ``(text, spans)`` articles."""
+def index_quantities(articles: Iterable[tuple[str, str, list[Span]]]) -> tuple[Pool, Sites]:
+    """One pass over the QTY spans of ``(doc id, text, spans)`` articles, each read once:
+    the pool ``{kind: {group: {shape: [expression, ...]}}}`` and the sites
+    ``{kind: [(doc id, sentence text, QTY span in sentence offsets), ...]}``."""
     pool: Pool = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for text, spans in articles:
-        for span in spans:
-            if span.label == "QTY" and (quantity := read(text, span)).kind:
-                expression = text[span.start : span.end]
-                pool[quantity.kind][group(quantity)][shape(expression)].append(expression)
-    return {kind: {g: dict(shapes) for g, shapes in groups.items()} for kind, groups in pool.items()}
-
-
-def carriers(articles: Iterable[tuple[str, str, list[Span]]]) -> dict[str, list[tuple[str, str, Span]]]:
-    """``{kind: [(doc id, sentence text, QTY span in sentence offsets), ...]}`` over the QTY spans."""
-    found: dict[str, list[tuple[str, str, Span]]] = defaultdict(list)
+    sites: Sites = defaultdict(list)
     for doc_id, text, spans in articles:
-        for sentence in split_sentences(text):
-            sentence_text = text[sentence.start : sentence.end]
-            for span in spans:
-                if span.label == "QTY" and sentence.start <= span.start and span.end <= sentence.end:
-                    kind = read(text, span).kind
-                    local = Span(span.start - sentence.start, span.end - sentence.start, span.label, span.layer)
-                    if kind:
-                        found[kind].append((doc_id, sentence_text, local))
-    return dict(found)
+        sentences = split_sentences(text)
+        for span in spans:
+            if span.label != "QTY" or not (quantity := read(text, span)).kind:
+                continue
+            expression = text[span.start : span.end]
+            pool[quantity.kind][group(quantity)][shape(expression)].append(expression)
+            sentence = next((s for s in sentences if s.start <= span.start and span.end <= s.end), None)
+            if sentence is not None:
+                local = Span(span.start - sentence.start, span.end - sentence.start, span.label, span.layer)
+                sites[quantity.kind].append((doc_id, text[sentence.start : sentence.end], local))
+    return {kind: {g: dict(shapes) for g, shapes in groups.items()} for kind, groups in pool.items()}, dict(sites)
 
 
 def replace_mention(sentence: str, span: Span, expression: str) -> tuple[str, list[Span]] | None:
@@ -117,8 +112,7 @@ def replace_mention(sentence: str, span: Span, expression: str) -> tuple[str, li
 def augment(articles: list[tuple[str, str, list[Span]]], count: int, seed: int) -> list[dict]:
     """``count`` augmented sentences (native JSONL rows) from ``(doc id, text, claims spans)`` articles."""
     rng = random.Random(seed)
-    pool = expression_pool((text, spans) for _, text, spans in articles)
-    sites = {kind: found for kind, found in carriers(articles).items() if kind in pool}
+    pool, sites = index_quantities(articles)
     kinds = sorted(sites)
     rows: list[dict] = []
     if not kinds:

@@ -38,8 +38,8 @@ def cmd_data(args: argparse.Namespace) -> None:
 
 
 def cmd_silver(args: argparse.Namespace) -> None:
-    from train.readers import source_files
     from train.dataset import held_out_ids
+    from train.readers import source_files
     from train.silver import write_silver
 
     config = load_config(args.config, args.overrides)
