@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_quantity_prints_the_record(capsys: pytest.CaptureFixture) -> None:
     assert main(["quantity", "نحو 6500"]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert list(record) == ["value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit", "currency"]
+    assert list(record) == [
+        "value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit", "currency"
+    ]
     assert record["value"] == 6500 and record["approx"] is True and record["kind"] == "count"
 
 

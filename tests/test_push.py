@@ -63,7 +63,7 @@ def hf_api_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class RecordingApi:
-    instances: list["RecordingApi"] = []
+    instances: list[RecordingApi] = []
 
     def __init__(self, token: str | None = None) -> None:
         self.token = token

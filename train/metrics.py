@@ -20,7 +20,8 @@ cache or lock.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from seqeval.metrics import classification_report as _seqeval_report
 from seqeval.scheme import IOB2, Entities

@@ -77,10 +77,10 @@ upper are all None (and kind None); no input raises.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from functools import lru_cache
-from collections.abc import Callable, Sequence
 
 from train.text import normalize, tokenize
 

@@ -29,8 +29,24 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from train.quantity import (
-    APPROX, FRACTIONS, HALF, HUNDREDS, SCALE_ALONE, SCALE_DUAL, TEEN_TAIL, TENS, UNITS, VAGUE, Grammar, Match,
-    Tok, can_start, lex, norm_word, parse_quantity, splits,
+    APPROX,
+    FRACTIONS,
+    HALF,
+    HUNDREDS,
+    SCALE_ALONE,
+    SCALE_DUAL,
+    TEEN_TAIL,
+    TENS,
+    UNITS,
+    VAGUE,
+    Grammar,
+    Match,
+    Tok,
+    can_start,
+    lex,
+    norm_word,
+    parse_quantity,
+    splits,
 )
 from train.spans import Span
 from train.text import Sentence, Token, split_sentences
