@@ -29,11 +29,11 @@ import torch
 
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
+from bench.inference import ant_sentences, compare_inference
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
 from train.engine import train_model
 from train.fit import engine_settings
-from train.inference import predict_words
-from train.text import split_sentences, tokenize
+from train.text import tokenize
 
 
 def bench_training(args, config, splits, names) -> dict:
@@ -85,78 +85,17 @@ def bench_training(args, config, splits, names) -> dict:
     return result
 
 
-def ant_sentences(config, articles: int) -> list[list[str]]:
-    sentences = []
-    for path in sorted(Path(config.data_root(), "ant-news").glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if articles <= 0:
-                    return sentences
-                articles -= 1
-                sentences += [[t.text for t in s.tokens] for s in split_sentences(json.loads(line)["text"])]
-    return sentences
-
-
-def pipeline_words(pipe, words: list[str]) -> list[str]:
-    """Word labels from the pipeline's sub-word output: the label of each word's first sub-word, else O."""
-    text, starts, position = "", {}, 0
-    for i, word in enumerate(words):
-        starts[position] = i
-        text += word + " "
-        position += len(word) + 1
-    labels = ["O"] * len(words)
-    for entity in pipe(text.rstrip()):
-        if entity["start"] in starts:
-            labels[starts[entity["start"]]] = entity["entity"]
-    return labels
-
-
 def bench_inference(args, config, names) -> dict:
-    from transformers import pipeline
-
     tokenizer, model = load_model(config, names, 0)
     if args.model:
         from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
         tokenizer = PreTrainedTokenizerFast.from_pretrained(args.model)
         model = AutoModelForTokenClassification.from_pretrained(args.model)
-    model.eval()
-    budget = tokenizer.model_max_length - 2
-    sentences = [s for s in ant_sentences(config, args.articles) if s]
-    # the pipeline truncates a long sentence; keep those that fit one window so both see every word
-    lengths = [len(tokenizer(s, is_split_into_words=True, add_special_tokens=False)["input_ids"]) for s in sentences]
-    sentences = [s for s, n in zip(sentences, lengths) if n <= budget]
-    sub_words = sum(n + 2 for n in lengths if n <= budget)
-    words = sum(len(s) for s in sentences)
-    pipe = pipeline("token-classification", model=model, tokenizer=tokenizer, device=-1)
-    runs = {"project": [], "pipeline": []}
-    outputs = {}
-    for repeat in range(args.repeats):
-        started = time.perf_counter()
-        outputs["project"] = [[label for label, _ in s] for s in predict_words(model, tokenizer, sentences, batch_size=64)]
-        runs["project"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        with torch.inference_mode():
-            outputs["pipeline"] = [pipeline_words(pipe, s) for s in sentences]
-        runs["pipeline"].append(time.perf_counter() - started)
-        print(
-            f"  inference repeat {repeat}: project {runs['project'][-1]:.1f}s, pipeline {runs['pipeline'][-1]:.1f}s", flush=True
-        )
-    same_words = sum(a == b for p, q in zip(outputs["project"], outputs["pipeline"]) for a, b in zip(p, q))
-    result = {
-        "articles": args.articles,
-        "sentences": len(sentences),
-        "words": words,
-        "sub_words": sub_words,
-        "model": args.model or f"{config.model.base} (classifier head initialised with seed 0)",
-        "identical_word_labels": same_words,
-        "identical_sentences": sum(p == q for p, q in zip(outputs["project"], outputs["pipeline"])),
-        "runs_seconds": runs,
-    }
-    for recipe in runs:
-        seconds = median(runs[recipe])
-        result[recipe] = {"seconds": seconds, "tokens_per_second": sub_words / seconds, "words_per_second": words / seconds}
-    result["ratio"] = result["project"]["tokens_per_second"] / result["pipeline"]["tokens_per_second"]
+    sentences = ant_sentences(Path(config.data_root(), "ant-news"), args.articles, tokenizer)
+    result = compare_inference(model, tokenizer, sentences, args.repeats)
+    result["articles"] = args.articles
+    result["model"] = args.model or f"{config.model.base} (classifier head initialised with seed 0)"
     return result
 
 

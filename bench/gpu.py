@@ -1,7 +1,8 @@
 """The GPU benchmark set (``bash bench/gpu.sh``): training throughput and time to quality, baseline and
 project in the same run.
 
-    python -m bench.gpu [--size full|tiny] [--repeats 3] [--compile] [--quality-seeds 0]
+    python -m bench.gpu [--only throughput quality inference] [--size full|tiny] [--repeats 3]
+                        [--variants baseline project project+compile] [--quality-seeds 0 1 2] [--out gpu.json]
 
 Runs where only torch, transformers, accelerate, numpy and safetensors are installed: it imports neither
 ``datasets`` nor ``seqeval`` nor the project's config code, and reads ``bench/data/`` (``make
@@ -10,19 +11,23 @@ bench-gpu-prep``: ANERcorp encoded with the mini BERT's tokenizer and a copy of 
 1. Throughput: a BERT-base of the CAMeLBERT shape (12 layers, hidden 768, vocabulary 30000, random
    weights) for one epoch of ANERcorp train, ``--repeats`` times after an untimed warm-up: the baseline
    (``bench.baseline``: run_ner.py defaults, Trainer, batch 8, fp32) and the project's engine (bf16
-   autocast, fused AdamW, TF32, ``--batch-tokens`` length-grouped batches; with ``--compile`` also a
-   torch.compile row). Real (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
+   autocast, fused AdamW, TF32, ``--batch-tokens`` length-grouped batches; ``project+compile`` the
+   same under torch.compile). Real (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
 2. Time to quality, mini BERT: per seed, the baseline for ``--quality-epochs`` epochs against the
    project's default recipe (batch_tokens 2048, lr 5e-4, keep-best on validation); test entity F1
    (strict IOB2 and conlleval rules, computed here) and the project's training time to the baseline's F1.
+3. Inference (``bench.inference``): ``predict_words`` (what ``tag`` runs) against the token-classification
+   pipeline sentence by sentence, on the ant-news sentences of ``bench/data/ant-sentences.json``, with the
+   mini BERT and with the BERT-base shape (heads initialised with seed 0); times and identical labels.
 
 ``--size tiny`` runs a few steps of each on any device (CPU included) to check the code path.
-Writes bench/out/gpu.json and prints tables.
+Writes bench/out/``--out`` and prints tables.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from pathlib import Path
@@ -31,6 +36,7 @@ import torch
 from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
 
 from bench.baseline import train_baseline
+from bench.inference import compare_inference
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spread, table, write_json
 from train.engine import EngineSettings, padded_width, train_model
 
@@ -125,7 +131,7 @@ def bench_throughput(args, data: dict, tokenizer) -> dict:
         ids, labels = ids[:32], labels[:32]
     names = data["names"]
     tokens = sum(len(i) for i in ids)
-    variants = ["baseline", "project"] + (["project+compile"] if args.compile else [])
+    variants = args.variants
     runs: dict[str, list[dict]] = {v: [] for v in variants}
     errors = {}
 
@@ -186,8 +192,9 @@ def bench_throughput(args, data: dict, tokenizer) -> dict:
     for variant, rows in runs.items():
         if rows:
             result[variant] = {key: median([r[key] for r in rows]) for key in rows[0] if key not in ("steps", "real_tokens")}
-    if runs["baseline"] and runs["project"]:
-        result["ratio"] = result["project"]["tokens_per_second"] / result["baseline"]["tokens_per_second"]
+    for variant in variants:
+        if variant != "baseline" and runs.get("baseline") and runs[variant]:
+            result[f"ratio_{variant}"] = result[variant]["tokens_per_second"] / result["baseline"]["tokens_per_second"]
     return result
 
 
@@ -240,15 +247,41 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
     return {"epochs": epochs, "project_recipe": PROJECT_QUALITY, "runs": runs, "summary": summary}
 
 
+def bench_inference(args, data: dict, tokenizer) -> dict:
+    sentences = json.loads((DATA / "ant-sentences.json").read_text(encoding="utf-8"))
+    if args.size == "tiny":
+        sentences = sentences[:40]
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    names = data["names"]
+    results = {}
+    for name in ("mini BERT", "BERT-base shape"):
+        torch.manual_seed(0)
+        if name == "mini BERT":
+            model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
+        else:
+            model = bert_base(len(names), tiny=args.size == "tiny")
+        model.config.id2label = dict(enumerate(names))
+        model.config.label2id = {label: i for i, label in enumerate(names)}
+        print(f"  inference, {name}:", flush=True)
+        results[name] = compare_inference(model.to(device), tokenizer, sentences, args.repeats)
+        del model
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=["full", "tiny"], default="full")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-tokens", type=int, default=16384)
-    parser.add_argument("--compile", action="store_true", help="also measure the engine with torch.compile")
+    parser.add_argument(
+        "--variants", nargs="+", choices=["baseline", "project", "project+compile"], default=["baseline", "project"]
+    )
     parser.add_argument("--quality-seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--quality-epochs", type=float, default=3)
-    parser.add_argument("--only", nargs="+", choices=["throughput", "quality"], default=["throughput", "quality"])
+    parser.add_argument(
+        "--only", nargs="+", choices=["throughput", "quality", "inference"], default=["throughput", "quality", "inference"]
+    )
+    parser.add_argument("--out", default="gpu.json", help="file name under bench/out/")
     args = parser.parse_args()
     if not (DATA / "anercorp.pt").is_file():
         raise SystemExit(f"{DATA / 'anercorp.pt'} is missing: run `make bench-gpu-prep` and carry bench/data")
@@ -259,7 +292,9 @@ def main() -> None:
         report["throughput"] = bench_throughput(args, data, tokenizer)
     if "quality" in args.only and args.quality_seeds:
         report["quality"] = bench_quality(args, data, tokenizer)
-    path = write_json(f"gpu{'-tiny' if args.size == 'tiny' else ''}.json", report)
+    if "inference" in args.only:
+        report["inference"] = bench_inference(args, data, tokenizer)
+    path = write_json(args.out, report)
 
     where = report["device"].get("gpu", report["device"]["cpu"])
     if "throughput" in report:
@@ -274,8 +309,11 @@ def main() -> None:
             if v in t
         ]
         print(table(["recipe", "tok/s", "s/epoch", "peak GPU MiB", "peak RSS MiB"], rows))
-        if "ratio" in t:
-            print(f"project / baseline: {t['ratio']:.2f}x")
+        for key, ratio in t.items():
+            if key.startswith("ratio_"):
+                print(f"{key[6:]} / baseline: {ratio:.2f}x")
+        for variant, error in t["errors"].items():
+            print(f"{variant} failed: {error}")
     if "quality" in report:
         q = report["quality"]["summary"]
         print(f"\nMini BERT on ANERcorp test, {report['quality']['epochs']} epochs:")
@@ -294,6 +332,18 @@ def main() -> None:
             )
         )
         print(f"project time to the baseline's F1 / baseline time: {q['time_to_baseline_f1_ratio']}")
+    for name, i in report.get("inference", {}).items():
+        print(f"\nInference on {where}, {name}, {i['sentences']} ant-news sentences ({i['sub_words']:,} sub-words):")
+        print(
+            table(
+                ["method", "seconds", "tok/s", "words/s"],
+                [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")],
+            )
+        )
+        print(
+            f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
+            f"identical sentences {i['identical_sentences']}/{i['sentences']}"
+        )
     print(f"\nwrote {path}")
 
 

@@ -6,22 +6,27 @@ Writes the git-ignored folder ``bench/data/``:
     anercorp.pt        ANERcorp train/validation/test of configs/mini.yaml encoded with the mini BERT's
                        tokenizer (windows: input_ids, first-sub-word labels, word positions, gold word tags)
     arabic-mini-bert/  a copy of ../shared/models/arabic-mini-bert (20 MB)
+    ant-sentences.json the words of the sentences of the first 100 ant-news articles that fit one window
+                       (the inference benchmark)
 
 The device call must carry it: ``run(command="bash bench/gpu.sh", carry=["bench/data"])``.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import torch
 
 from bench.anercorp import CONFIG, load_model, load_splits
+from bench.inference import ant_sentences
 from train.config import resolve_path
 from train.encoding import IGNORE, build_windows
 
 DATA = Path(__file__).resolve().parent / "data"
+INFERENCE_ARTICLES = 100
 
 
 def encode_split(tokenizer, split: dict) -> dict:
@@ -57,8 +62,11 @@ def main() -> None:
         shutil.rmtree(model_dir)
     shutil.copytree(resolve_path(config.model.base), model_dir)
     tokenizer.save_pretrained(str(model_dir))  # with the project's normalization in tokenizer.json
+    sentences = ant_sentences(Path(config.data_root(), "ant-news"), INFERENCE_ARTICLES, tokenizer)
+    (DATA / "ant-sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
     sizes = {name: len(part["input_ids"]) for name, part in payload["splits"].items()}
-    print(f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}")
+    print(f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}, "
+        f"{len(sentences):,} ant-news sentences")
 
 
 if __name__ == "__main__":

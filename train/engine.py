@@ -21,6 +21,7 @@ This module imports neither ``datasets`` nor ``seqeval``: the GPU benchmark uses
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import random
@@ -135,12 +136,28 @@ def train_model(
     on_evaluate: Callable[[torch.nn.Module, dict], float | None] | None = None,
     device: torch.device | str | None = None,
 ) -> EngineResult:
-    """Train ``model`` in place on the encoded windows; return it with timings and the evaluation history."""
+    """Train ``model`` in place on the encoded windows; return it with timings and the evaluation history.
+
+    TF32 matmuls are switched on for the run on CUDA and the previous setting is restored afterwards.
+    """
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    with tf32(device.type == "cuda"):
+        return _train(model, input_ids, labels, settings, pad_id, on_evaluate, device)
+
+
+@contextlib.contextmanager
+def tf32(enabled: bool):
+    previous = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    if enabled:
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = previous
+
+
+def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evaluate, device: torch.device) -> EngineResult:
     cuda = device.type == "cuda"
-    if cuda:
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(settings.seed)
     model.to(device)
     rows = [torch.tensor(r, dtype=torch.long) for r in input_ids]
