@@ -29,8 +29,8 @@ import torch
 
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
-from bench.inference import ant_sentences, compare_inference
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
+from bench.inference import ant_sentences, compare_inference
 from train.engine import train_model
 from train.fit import engine_settings
 from train.text import tokenize

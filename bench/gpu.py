@@ -36,8 +36,8 @@ import torch
 from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
 
 from bench.baseline import train_baseline
-from bench.inference import compare_inference
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spread, table, write_json
+from bench.inference import compare_inference
 from train.engine import EngineSettings, padded_width, train_model
 
 DATA = Path(__file__).resolve().parent / "data"

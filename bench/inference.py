@@ -81,7 +81,8 @@ def compare_inference(model, tokenizer, sentences: list[list[str]], repeats: int
             outputs[name] = method()
             synchronize()
             runs[name].append(time.perf_counter() - started)
-        print(f"  inference repeat {repeat}: project {runs['project'][-1]:.2f}s, pipeline {runs['pipeline'][-1]:.2f}s", flush=True)
+        last = {name: times[-1] for name, times in runs.items()}
+        print(f"  inference repeat {repeat}: project {last['project']:.2f}s, pipeline {last['pipeline']:.2f}s", flush=True)
     sub_words = sum(len(tokenizer(s, is_split_into_words=True)["input_ids"]) for s in sentences)
     words = sum(len(s) for s in sentences)
     result = {

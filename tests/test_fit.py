@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from conftest import tiny_fit_args
 from huggingface_hub import ModelCard
 
 import train.fit as fit_module
 from train.cli import main
+from train.engine import tf32
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
@@ -157,3 +159,11 @@ def test_empty_fraction_keeps_every_row_with_a_span_and_a_seeded_share_of_the_re
     assert 50 <= len(empty) <= 100
     assert kept["n"] == fit_module.thin_empty_rows(train, "claim_tags", 0.25, seed=3)["n"]
     assert fit_module.thin_empty_rows(train, "claim_tags", 1.0, seed=3) is train
+
+
+def test_tf32_is_switched_on_for_the_run_and_restored_after():
+    before = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    with pytest.raises(RuntimeError), tf32(True):
+        assert torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
+        raise RuntimeError("training failed")
+    assert (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32) == before
