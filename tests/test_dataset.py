@@ -125,3 +125,15 @@ def test_failed_write_keeps_previous_dataset(tmp_path: Path, monkeypatch: pytest
         dataset_module.prepare_data(config)
     assert sorted(p.name for p in output.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_empty_source_gives_empty_splits_with_every_column(tmp_path: Path) -> None:
+    empty = tmp_path / "augmented.jsonl"
+    empty.write_text("", encoding="utf-8")
+    sources = (
+        f"[{{name: seed, format: jsonl, path: '{NATIVE[0]}', split: test}}, "
+        f"{{name: aug, format: jsonl, path: '{empty}', split: train}}]"
+    )
+    dataset = build_dataset(load_config("configs/tiny.yaml", [f"data.sources={sources}"]))
+    assert len(dataset["train"]) == 0 and len(dataset["validation"]) == 0 and len(dataset["test"]) > 0
+    assert dataset["train"].features == dataset["test"].features

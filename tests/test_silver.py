@@ -54,3 +54,11 @@ def test_write_silver_limit_and_overwrite(tmp_path: Path) -> None:
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["A-1"]
     assert counts == {"QTY": 2, "ENT": 1, "TIME": 1}
+
+
+def test_augment_zero_empties_a_stale_augmented_file(tmp_path: Path) -> None:
+    out, augmented = tmp_path / "claims.jsonl", tmp_path / "augmented.jsonl"
+    augmented.write_text('{"id": "stale"}\n', encoding="utf-8")
+    counts = write_silver(_corpus(tmp_path), out, augment=0, augment_path=augmented)
+    assert augmented.read_text(encoding="utf-8") == ""
+    assert counts["augmented"] == 0

@@ -149,7 +149,13 @@ def build_dataset(config: RunConfig) -> DatasetDict:
     for item in remove_leaks(assigned):
         by_split[item.split] += article_rows(item.article)
     schema = features()
-    return DatasetDict({split: Dataset.from_list(rows, features=schema) for split, rows in by_split.items()})
+    return DatasetDict({split: _table(rows, schema) for split, rows in by_split.items()})
+
+
+def _table(rows: list[dict], schema: Features) -> Dataset:
+    if not rows:  # from_list([]) loses the columns, and an empty split must keep them
+        return Dataset.from_dict({name: [] for name in schema}, features=schema)
+    return Dataset.from_list(rows, features=schema)
 
 
 def count_labels(dataset: DatasetDict) -> dict[str, dict[str, int]]:

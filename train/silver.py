@@ -42,8 +42,8 @@ def write_silver(
     seed: int = 0,
 ) -> dict:
     """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; with ``augment``, write
-    that many augmented sentences to ``augment_path`` from the articles not in ``held_out``. Return span
-    counts per label (``augmented`` counts the sentences written)."""
+    that many augmented sentences to ``augment_path`` from the articles not in ``held_out`` (with a path
+    and ``augment`` 0, an empty file). Return span counts per label (``augmented``: sentences written)."""
     counts: Counter[str] = Counter()
     rows = []
     sources = []
@@ -61,10 +61,10 @@ def write_silver(
             }
         )
     atomic_write_jsonl(Path(out_path), rows)
-    if augment:
-        if augment_path is None:
-            raise ValueError("augment needs augment_path")
-        augmented = augment_sentences(sources, augment, seed)
+    if augment and augment_path is None:
+        raise ValueError("augment needs augment_path")
+    if augment_path is not None:  # written with augment 0 too (empty), so no stale file stays behind
+        augmented = augment_sentences(sources, augment, seed) if augment else []
         atomic_write_jsonl(Path(augment_path), augmented)
         counts["augmented"] = len(augmented)
     return dict(counts)
