@@ -4,7 +4,8 @@
 # On the device, carry it:  run(command="bash bench/gpu.sh", carry=["bench/data"])
 # Needs only torch, transformers, accelerate, numpy, safetensors; no network. Extra arguments go to every
 # bench.gpu call (e.g. --size tiny --repeats 1 to check the path on a CPU). Sections run in order of
-# importance, each its own process writing bench/out/gpu-<section>.json (copied to $OUT at once when set),
+# importance, each its own process writing bench/out/gpu-<section>.json (copied to $OUT at once when set;
+# bench.overhead, the engine's per-step host work, writes overhead.json),
 # so a run stopped at its time limit keeps what it finished. The log goes to bench/out/gpu-log.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +30,8 @@ section() {
 section throughput --only throughput --variants baseline project "$@"
 section quality --only quality --quality-seeds 0 1 2 "$@"
 section inference --only inference "$@"
+echo "== overhead: bench.overhead" | tee -a "$LOG"
+$PY -m bench.overhead 2>&1 | tee -a "$LOG" || status=1
+if [ -n "${OUT:-}" ]; then cp bench/out/overhead.json "$LOG" "$OUT/" 2>/dev/null; fi
 section compile --only throughput --variants project project+compile "$@"
 exit $status

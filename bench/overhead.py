@@ -1,0 +1,87 @@
+"""The fast engine's own per-step host work: ``train.engine.train_model`` against a bare loop over the
+same batches, collated beforehand, on a model so small that its arithmetic is a minor share of a step.
+
+    python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda]
+
+A 1-layer BERT (hidden 32, vocabulary 30000) on one epoch of ANERcorp train from ``bench/data/anercorp.pt``
+(``make bench-gpu-prep``). Rows: the engine (ms per step), the collation alone, the bare loop (forward,
+backward, fused AdamW on pre-collated batches). Engine minus bare loop is what the engine adds per step
+(collation, clipping, the schedule, copies). Prints a table; writes bench/out/overhead.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+from transformers import BertConfig, BertForTokenClassification
+
+from bench.common import device_info, table, write_json
+from bench.gpu import DATA
+from train.engine import EngineSettings, collate, token_batches, train_model
+
+
+def tiny_bert(num_labels: int) -> BertForTokenClassification:
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=30000, hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64, num_labels=num_labels
+    )
+    return BertForTokenClassification(config)
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device: torch.device) -> dict:
+    settings = EngineSettings(epochs=1, batch_tokens=batch_tokens, logging_steps=0, seed=0)
+    train_model(tiny_bert(num_labels), ids, labels, settings, pad_id=pad_id, device=device)  # warm-up
+    engine = train_model(tiny_bert(num_labels), ids, labels, settings, pad_id=pad_id, device=device)
+    rows, gold = [torch.tensor(r) for r in ids], [torch.tensor(g) for g in labels]
+    batches = token_batches([len(r) for r in rows], batch_tokens, seed=0)
+    started = time.perf_counter()
+    collated = [collate([rows[i] for i in b], [gold[i] for i in b], pad_id, 8) for b in batches]
+    collate_ms = 1000 * (time.perf_counter() - started) / len(batches)
+    collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
+    model = tiny_bert(num_labels).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), fused=True)
+    synchronize(device)
+    started = time.perf_counter()
+    for batch in collated:
+        model(**batch).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    synchronize(device)
+    bare_ms = 1000 * (time.perf_counter() - started) / len(collated)
+    return {
+        "batch_tokens": batch_tokens,
+        "steps": engine.steps,
+        "engine_ms_per_step": 1000 * engine.train_seconds / engine.steps,
+        "collate_ms_per_step": collate_ms,
+        "bare_loop_ms_per_step": bare_ms,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batch-tokens", type=int, nargs="+", default=[2048, 16384])
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args()
+    data = torch.load(DATA / "anercorp.pt", weights_only=True)
+    train = data["splits"]["train"]
+    device = torch.device(args.device)
+    rows = [
+        measure(train["input_ids"], train["labels"], len(data["names"]), data["pad_id"], tokens, device)
+        for tokens in args.batch_tokens
+    ]
+    path = write_json("overhead.json", {"benchmark": "overhead", "device": device_info(), "on": str(device), "rows": rows})
+    print(f"\nPer-step milliseconds on {device} (1-layer BERT, one epoch of ANERcorp train):")
+    keys = ["batch_tokens", "steps", "engine_ms_per_step", "collate_ms_per_step", "bare_loop_ms_per_step"]
+    print(table(["batch tokens", "steps", "engine", "collation alone", "bare loop"], [[r[k] for k in keys] for r in rows]))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
