@@ -31,7 +31,7 @@ section throughput --only throughput --variants baseline project "$@"
 section quality --only quality --quality-seeds 0 1 2 "$@"
 section inference --only inference "$@"
 echo "== overhead: bench.overhead" | tee -a "$LOG"
-$PY -m bench.overhead 2>&1 | tee -a "$LOG" || status=1
+$PY -m bench.overhead --model tiny base 2>&1 | tee -a "$LOG" || status=1
 if [ -n "${OUT:-}" ]; then cp bench/out/overhead.json "$LOG" "$OUT/" 2>/dev/null; fi
 section compile --only throughput --variants project project+compile "$@"
 exit $status

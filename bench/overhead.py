@@ -1,12 +1,15 @@
 """The fast engine's own per-step host work: ``train.engine.train_model`` against a bare loop over the
 same batches, collated beforehand, on a model so small that its arithmetic is a minor share of a step.
 
-    python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda]
+    python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda] [--model tiny base]
 
-A 1-layer BERT (hidden 32, vocabulary 30000) on one epoch of ANERcorp train from ``bench/data/anercorp.pt``
-(``make bench-gpu-prep``). Rows: the engine (ms per step), the collation alone, the bare loop (forward,
-backward, fused AdamW on pre-collated batches). Engine minus bare loop is what the engine adds per step
-(collation, clipping, the schedule, copies). Prints a table; writes bench/out/overhead.json.
+One epoch of ANERcorp train from ``bench/data/anercorp.pt`` (``make bench-gpu-prep``) with a 1-layer BERT
+(``tiny``: hidden 32, vocabulary 30000) and, with ``--model base``, the BERT-base shape of ``bench.gpu``.
+Rows: the engine (ms per step), the collation alone, the bare loop (forward, backward, fused AdamW on
+batches collated and moved to the device beforehand; bf16 autocast on CUDA, as the engine). Engine minus
+bare loop is what the engine adds per step (collation, copies, clipping, the schedule); the bare loop
+against the step's arithmetic says whether the model's own launches bound it. Prints a table; writes
+bench/out/overhead.json.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import torch
 from transformers import BertConfig, BertForTokenClassification
 
 from bench.common import device_info, table, write_json
-from bench.gpu import DATA
+from bench.gpu import DATA, bert_base
 from train.engine import EngineSettings, collate, token_batches, train_model
 
 
@@ -35,27 +38,35 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
-def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device: torch.device) -> dict:
-    settings = EngineSettings(epochs=1, batch_tokens=batch_tokens, logging_steps=0, seed=0)
-    train_model(tiny_bert(num_labels), ids, labels, settings, pad_id=pad_id, device=device)  # warm-up
-    engine = train_model(tiny_bert(num_labels), ids, labels, settings, pad_id=pad_id, device=device)
+def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device: torch.device, name: str) -> dict:
+    cuda = device.type == "cuda"
+
+    def fresh():
+        return tiny_bert(num_labels) if name == "tiny" else bert_base(num_labels)
+
+    settings = EngineSettings(epochs=1, batch_tokens=batch_tokens, logging_steps=0, seed=0, bf16=cuda)
+    train_model(fresh(), ids, labels, settings, pad_id=pad_id, device=device)  # warm-up
+    engine = train_model(fresh(), ids, labels, settings, pad_id=pad_id, device=device)
     rows, gold = [torch.tensor(r) for r in ids], [torch.tensor(g) for g in labels]
     batches = token_batches([len(r) for r in rows], batch_tokens, seed=0)
     started = time.perf_counter()
     collated = [collate([rows[i] for i in b], [gold[i] for i in b], pad_id, 8) for b in batches]
     collate_ms = 1000 * (time.perf_counter() - started) / len(batches)
     collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
-    model = tiny_bert(num_labels).to(device)
+    model = fresh().to(device)
     optimizer = torch.optim.AdamW(model.parameters(), fused=True)
     synchronize(device)
     started = time.perf_counter()
     for batch in collated:
-        model(**batch).loss.backward()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
+            loss = model(**batch).loss
+        loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
     synchronize(device)
     bare_ms = 1000 * (time.perf_counter() - started) / len(collated)
     return {
+        "model": name,
         "batch_tokens": batch_tokens,
         "steps": engine.steps,
         "engine_ms_per_step": 1000 * engine.train_seconds / engine.steps,
@@ -68,18 +79,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch-tokens", type=int, nargs="+", default=[2048, 16384])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--model", nargs="+", choices=["tiny", "base"], default=["tiny"])
     args = parser.parse_args()
     data = torch.load(DATA / "anercorp.pt", weights_only=True)
     train = data["splits"]["train"]
     device = torch.device(args.device)
     rows = [
-        measure(train["input_ids"], train["labels"], len(data["names"]), data["pad_id"], tokens, device)
+        measure(train["input_ids"], train["labels"], len(data["names"]), data["pad_id"], tokens, device, name)
+        for name in args.model
         for tokens in args.batch_tokens
     ]
     path = write_json("overhead.json", {"benchmark": "overhead", "device": device_info(), "on": str(device), "rows": rows})
-    print(f"\nPer-step milliseconds on {device} (1-layer BERT, one epoch of ANERcorp train):")
-    keys = ["batch_tokens", "steps", "engine_ms_per_step", "collate_ms_per_step", "bare_loop_ms_per_step"]
-    print(table(["batch tokens", "steps", "engine", "collation alone", "bare loop"], [[r[k] for k in keys] for r in rows]))
+    print(f"\nPer-step milliseconds on {device}, one epoch of ANERcorp train:")
+    keys = ["model", "batch_tokens", "steps", "engine_ms_per_step", "collate_ms_per_step", "bare_loop_ms_per_step"]
+    headers = ["model", "batch tokens", "steps", "engine", "collation alone", "bare loop"]
+    print(table(headers, [[r[k] for k in keys] for r in rows]))
     print(f"wrote {path}")
 
 
