@@ -1,4 +1,5 @@
-"""Shared helpers of the benchmarks: medians, peak memory, device description, tables and JSON output.
+"""Shared helpers of the benchmarks: medians, peak memory, device description, tables and JSON output
+(under bench/out/, or the folder ``BENCH_OUT`` names).
 
 Imports only the standard library and torch, so the GPU set can use it where ``datasets`` is absent.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(os.environ.get("BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
 
 def cpu_model() -> str:
