@@ -1,5 +1,5 @@
-"""The GPU benchmark set (``bash bench/gpu.sh``): training throughput and time to quality, baseline and
-project in the same run.
+"""The GPU benchmark set (``bash bench/gpu.sh``): training throughput, time to quality and inference,
+baseline and project in the same run.
 
     python -m bench.gpu [--only throughput quality inference] [--size full|tiny] [--repeats 3]
                         [--variants baseline project project+compile] [--quality-seeds 0 1 2] [--out gpu.json]
@@ -124,6 +124,11 @@ def bert_base(num_labels: int, tiny: bool = False) -> BertForTokenClassification
     return BertForTokenClassification(config)
 
 
+def mini_bert(num_labels: int):
+    """The mini BERT of bench/data with a fresh token-classification head (initialised under the current seed)."""
+    return AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=num_labels)
+
+
 def bench_throughput(args, data: dict, tokenizer) -> dict:
     train = data["splits"]["train"]
     ids, labels = train["input_ids"], train["labels"]
@@ -203,24 +208,20 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
     train, test, validation = (data["splits"][s] for s in ("train", "test", "validation"))
     epochs = args.quality_epochs if args.size == "full" else 0.02
     runs = []
-
-    def mini_bert():
-        return AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
-
     # untimed warm-up of both recipes (kernel loading on first use), as the throughput section does
-    train_baseline(mini_bert(), tokenizer, train["input_ids"], train["labels"], max_steps=5)
+    train_baseline(mini_bert(len(names)), tokenizer, train["input_ids"], train["labels"], max_steps=5)
     warm = EngineSettings(max_steps=5, bf16=True, logging_steps=0, **PROJECT_QUALITY)
-    train_model(mini_bert(), train["input_ids"], train["labels"], warm, pad_id=pad_id)
+    train_model(mini_bert(len(names)), train["input_ids"], train["labels"], warm, pad_id=pad_id)
     for seed in args.quality_seeds:
         torch.manual_seed(seed)
-        model = mini_bert()
+        model = mini_bert(len(names))
         out = train_baseline(model, tokenizer, train["input_ids"], train["labels"], epochs=epochs, seed=seed)
         runs.append(
             {"recipe": "baseline", "seed": seed, "train_seconds": out["train_seconds"], **scores(model, test, names, pad_id)}
         )
         print(f"  baseline seed {seed}: {runs[-1]}", flush=True)
         torch.manual_seed(seed)
-        model = mini_bert()
+        model = mini_bert(len(names))
 
         def evaluate(model, info: dict) -> float:
             info["test"] = scores(model, test, names, pad_id)
@@ -264,10 +265,7 @@ def bench_inference(args, data: dict, tokenizer) -> dict:
     results = {}
     for name in ("mini BERT", "BERT-base shape"):
         torch.manual_seed(0)
-        if name == "mini BERT":
-            model = AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=len(names))
-        else:
-            model = bert_base(len(names), tiny=args.size == "tiny")
+        model = mini_bert(len(names)) if name == "mini BERT" else bert_base(len(names), tiny=args.size == "tiny")
         model.config.id2label = dict(enumerate(names))
         model.config.label2id = {label: i for i, label in enumerate(names)}
         print(f"  inference, {name}:", flush=True)
