@@ -65,8 +65,10 @@ def main() -> None:
     sentences = ant_sentences(Path(config.data_root(), "ant-news"), INFERENCE_ARTICLES, tokenizer)
     (DATA / "ant-sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
     sizes = {name: len(part["input_ids"]) for name, part in payload["splits"].items()}
-    print(f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}, "
-        f"{len(sentences):,} ant-news sentences")
+    print(
+        f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}, "
+        f"{len(sentences):,} ant-news sentences"
+    )
 
 
 if __name__ == "__main__":
