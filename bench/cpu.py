@@ -30,7 +30,7 @@ import torch
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
-from bench.inference import ant_sentences, compare_inference
+from bench.inference import ant_sentences, compare_inference, format_inference
 from train.engine import train_model
 from train.fit import engine_settings
 from train.text import tokenize
@@ -189,18 +189,7 @@ def main() -> None:
         )
         print(f"project / baseline: {t['ratio']:.2f}x")
     if "inference" in report:
-        i = report["inference"]
-        print(f"\nInference, {i['sentences']} ant-news sentences ({i['sub_words']:,} sub-words), median of {args.repeats}:")
-        print(
-            table(
-                ["method", "seconds", "tok/s", "words/s"],
-                [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")],
-            )
-        )
-        print(
-            f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
-            f"identical sentences {i['identical_sentences']}/{i['sentences']}"
-        )
+        print(format_inference(report["inference"], f"Inference, median of {args.repeats}"))
     if "data" in report:
         d = report["data"]
         silver, data = d["silver"], d["data"]

@@ -37,7 +37,7 @@ from transformers import AutoModelForTokenClassification, BertConfig, BertForTok
 
 from bench.baseline import train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spread, table, write_json
-from bench.inference import compare_inference
+from bench.inference import compare_inference, format_inference
 from train.engine import EngineSettings, padded_width, train_model
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -338,18 +338,8 @@ def main() -> None:
             )
         )
         print(f"project time to the baseline's F1 / baseline time: {q['time_to_baseline_f1_ratio']}")
-    for name, i in report.get("inference", {}).items():
-        print(f"\nInference on {where}, {name}, {i['sentences']} ant-news sentences ({i['sub_words']:,} sub-words):")
-        print(
-            table(
-                ["method", "seconds", "tok/s", "words/s"],
-                [[r, i[r]["seconds"], i[r]["tokens_per_second"], i[r]["words_per_second"]] for r in ("pipeline", "project")],
-            )
-        )
-        print(
-            f"project / pipeline: {i['ratio']:.2f}x; identical word labels {i['identical_word_labels']:,}/{i['words']:,}, "
-            f"identical sentences {i['identical_sentences']}/{i['sentences']}"
-        )
+    for name, result in report.get("inference", {}).items():
+        print(format_inference(result, f"Inference on {where}, {name}, median of {args.repeats}"))
     print(f"\nwrote {path}")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from transformers import pipeline
 
-from bench.common import median
+from bench.common import median, table
 from train.inference import predict_words
 from train.text import split_sentences
 
@@ -99,3 +99,16 @@ def compare_inference(model, tokenizer, sentences: list[list[str]], repeats: int
         result[name] = {"seconds": seconds, "tokens_per_second": sub_words / seconds, "words_per_second": words / seconds}
     result["ratio"] = result["project"]["tokens_per_second"] / result["pipeline"]["tokens_per_second"]
     return result
+
+
+def format_inference(result: dict, title: str) -> str:
+    """The printed report of one :func:`compare_inference` result: a table and the ratio with the label check."""
+    keys = ("seconds", "tokens_per_second", "words_per_second")
+    rows = [[method, *(result[method][key] for key in keys)] for method in ("pipeline", "project")]
+    return (
+        f"\n{title}, {result['sentences']} ant-news sentences ({result['sub_words']:,} sub-words):\n"
+        + table(["method", "seconds", "tok/s", "words/s"], rows)
+        + f"\nproject / pipeline: {result['ratio']:.2f}x; identical word labels "
+        f"{result['identical_word_labels']:,}/{result['words']:,}, "
+        f"identical sentences {result['identical_sentences']}/{result['sentences']}"
+    )
