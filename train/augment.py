@@ -114,6 +114,8 @@ def augment(articles: list[tuple[str, str, list[Span]]], count: int, seed: int) 
     rng = random.Random(seed)
     pool, sites = index_quantities(articles)
     kinds = sorted(sites)
+    group_names = {kind: sorted(groups) for kind, groups in pool.items()}
+    shape_names = {(kind, g): sorted(shapes) for kind, groups in pool.items() for g, shapes in groups.items()}
     rows: list[dict] = []
     if not kinds:
         return rows
@@ -123,9 +125,8 @@ def augment(articles: list[tuple[str, str, list[Span]]], count: int, seed: int) 
             attempts += 1
             kind = rng.choice(kinds)
             doc_id, sentence, span = rng.choice(sites[kind])
-            groups = pool[kind]
-            shapes = groups[rng.choice(sorted(groups))]
-            expression = redraw_digits(rng.choice(shapes[rng.choice(sorted(shapes))]), rng)
+            g = rng.choice(group_names[kind])
+            expression = redraw_digits(rng.choice(pool[kind][g][rng.choice(shape_names[kind, g])]), rng)
             replaced = replace_mention(sentence, span, expression)
             if replaced is None:
                 continue
