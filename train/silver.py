@@ -44,6 +44,8 @@ def write_silver(
     """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; with ``augment``, write
     that many augmented sentences to ``augment_path`` from the articles not in ``held_out`` (with a path
     and ``augment`` 0, an empty file). Return span counts per label (``augmented``: sentences written)."""
+    if augment and augment_path is None:
+        raise ValueError("augment needs augment_path")
     counts: Counter[str] = Counter()
     rows = []
     sources = []
@@ -61,8 +63,6 @@ def write_silver(
             }
         )
     atomic_write_jsonl(Path(out_path), rows)
-    if augment and augment_path is None:
-        raise ValueError("augment needs augment_path")
     if augment_path is not None:  # written with augment 0 too (empty), so no stale file stays behind
         augmented = augment_sentences(sources, augment, seed) if augment else []
         atomic_write_jsonl(Path(augment_path), augmented)
