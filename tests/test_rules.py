@@ -11,7 +11,7 @@ from train.rules import claim_records, find_claims
 from train.spans import Span, spans_to_bio
 from train.text import tokenize
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_5aed8b592000b0fd.txt"
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_5aed8b592000b0fd.txt"  # the project copy of ../shared/seeds
 
 # Every QTY of the seed article, bracketed in enough context to be found once.
 SEED_QTY = [
