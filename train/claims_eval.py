@@ -5,6 +5,9 @@ silver): seqeval strict F1 per label over the sentences, and record accuracy, th
 ``QTY`` spans found with exactly the right value and bounds (``value``, ``lower``, ``upper`` and their
 inclusiveness, as the hand-written ``record`` of each gold span says), overall and for the vague and
 approximate subsets. ``normalizer`` scores the normalizer alone on the gold spans.
+
+Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
+(:func:`train.rules.readable_claims`), and on its raw spans (``<model dir> (raw spans)``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from train.metrics import compute_seqeval
 from train.quantity import parse_quantity
 from train.readers import read_source, source_files
 from train.readers.jsonl import read_json_lines
-from train.rules import find_claims
+from train.rules import find_claims, readable_claims
 from train.spans import Span, spans_to_bio
 
 RECORD_FIELDS = ("value", "lower", "upper", "lower_inclusive", "upper_inclusive")
@@ -93,7 +96,9 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
     for model_dir in model_dirs:
         tagger = ModelTagger(str(model_dir), config.train.eval_batch_size)
         predicted = [[span for span, _ in spans] for spans in tagger.spans(documents)]
-        results[str(model_dir)] = score(articles, predicted, records)
+        checked = [readable_claims(a.text, spans) for a, spans in zip(articles, predicted)]
+        results[str(model_dir)] = score(articles, checked, records)
+        results[f"{model_dir} (raw spans)"] = score(articles, predicted, records)
     gold_spans = [[s for s in a.spans if s.layer == "claims"] for a in articles]
     results["normalizer"] = record_accuracy(articles, gold_spans, records)
     return results

@@ -71,6 +71,9 @@ TASK_LIMITATIONS: dict[str, list[str]] = {
         "so the model inherits their systematic errors. Treat its output as candidates for review, not facts.",
         "It extracts the parts of a numeric claim; it does not verify the figure, resolve what a relative time "
         "(\"last year\") refers to, or normalise numbers written in words.",
+        "Used alone (e.g. through `pipeline`), it now and then tags a word that is no number (`وملف`) as QTY. "
+        "The project's `python -m train tag` drops every QTY whose text its normalizer reads as no number "
+        "and turns the rest into records; do the same, or expect such strays.",
     ],
 }
 

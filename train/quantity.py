@@ -425,6 +425,11 @@ class Quantity:
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @property
+    def has_number(self) -> bool:
+        """Whether the expression was read: a value or at least one bound."""
+        return self.value is not None or self.lower is not None or self.upper is not None
+
 
 @dataclass(frozen=True)
 class Num:

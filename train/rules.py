@@ -18,6 +18,8 @@ number word), durations that only locate an event (``قبل أربع سنوات`
 after ``منذ/خلال`` become TIME), definite numbers with a unit-like noun (``الخمس سنوات الأخيرة``), a
 unit-like noun glued to the number (``15عاما``), a lone ``واحد`` (one) and ``نصف/ربع النهائي``.
 
+:func:`readable_claims` drops the ``QTY`` spans of a model whose text reads as no number (a
+stray word such as ``وملف``): every quantity of the guidelines has a value or a bound.
 :func:`claim_records` turns any claims spans (the tagger's or a model's) into records: each ``QTY``
 with its normalized quantity, its sentence, and the nearest ``ENT`` and ``TIME`` of that sentence.
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from train.quantity import (
     APPROX,
@@ -41,6 +43,7 @@ from train.quantity import (
     VAGUE,
     Grammar,
     Match,
+    Quantity,
     Tok,
     can_start,
     lex,
@@ -376,6 +379,28 @@ def _owners(quantities: list[Span], entities: list[Span]) -> dict[Span, list[Spa
     return owned
 
 
+def _sentence_index(sentences: list[Sentence]) -> Callable[[Span], int]:
+    """Span -> index of the sentence it starts in."""
+    starts = [s.start for s in sentences]
+    return lambda span: max(bisect_right(starts, span.start) - 1, 0)
+
+
+def _read(text: str, qty: Span, sentence_end: int) -> Quantity:
+    """The record of ``qty``, read with the rest of its sentence as context (as :func:`claim_records` does)."""
+    return parse_quantity(text[qty.start : qty.end], context_after=text[qty.end : max(sentence_end, qty.end)])
+
+
+def readable_claims(text: str, spans: Iterable[Span]) -> list[Span]:
+    """``spans`` less the ``QTY`` spans whose record has no value and no bound."""
+    sentences = split_sentences(text)
+    sentence_of = _sentence_index(sentences)
+    return [
+        span
+        for span in spans
+        if span.label != "QTY" or _read(text, span, sentences[sentence_of(span)].end if sentences else len(text)).has_number
+    ]
+
+
 def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
     """One record per QTY span: its normalized quantity, sentence, and nearest ENT and TIME there.
 
@@ -385,11 +410,7 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
     noun counted by one number is not lent to a neighbouring amount of money.
     """
     sentences = split_sentences(text)
-    starts = [s.start for s in sentences]
-
-    def sentence_of(span: Span) -> int:
-        return max(bisect_right(starts, span.start) - 1, 0)
-
+    sentence_of = _sentence_index(sentences)
     by_label: dict[str, dict[int, list[Span]]] = {"QTY": {}, "ENT": {}, "TIME": {}}
     for span in sorted(spans):
         if span.layer == LAYER and span.label in by_label:
@@ -400,7 +421,7 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
         owned = _owners(quantities, by_label["ENT"].get(index, []))
         for qty in quantities:
-            quantity = parse_quantity(text[qty.start:qty.end], context_after=text[qty.end:max(s_end, qty.end)])
+            quantity = _read(text, qty, s_end)
             entity = _nearest(owned.get(qty, []), qty)
             time = _nearest(by_label["TIME"].get(index, []), qty)
             records.append({

@@ -3,7 +3,8 @@
 Every sentence of every article is tagged in one batched pass per model (sorted by length, no
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
-model, claims come from the rule tagger. A file that cannot be read (binary, empty, not UTF-8,
+model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
+(:func:`train.rules.readable_claims`). A file that cannot be read (binary, empty, not UTF-8,
 malformed JSONL) is reported by name and skipped; the rest of the batch still comes out.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from train.io import atomic_write_jsonl
-from train.rules import claim_records, find_claims
+from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, bio_to_spans
 from train.text import Sentence, split_sentences
 
@@ -141,7 +142,7 @@ def tag_documents(documents: list[Document], ner: ModelTagger | None, claims: Mo
                     }
                     for s, p in entities
                 ],
-                "claims": claim_records(document.text, [s for s, _ in claim]),
+                "claims": claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])),
             }
         )
     return records
