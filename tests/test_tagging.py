@@ -77,6 +77,15 @@ def test_record_accuracy_counts_exact_spans_and_values() -> None:
     assert result["all"]["correct"] == 0 and result["vague"]["total"] == 1 and result["approx"]["total"] == 1
 
 
+def test_record_accuracy_reads_records_as_tag_does_with_the_sentence_after() -> None:
+    text = "قضى خمس سنوات في السجن."
+    article = Article(id="a", text=text, spans=[], layers=("claims",))
+    five = Span(text.index("خمس"), text.index("خمس") + len("خمس"), "QTY", "claims")
+    record = dict.fromkeys(("lower", "upper", "lower_inclusive", "upper_inclusive"), None)
+    records = {("a", five.start, five.end): {**record, "value": 5, "approx": False, "vague": False}}
+    assert record_accuracy([article], [[five]], records)["all"]["correct"] == 1, "a cardinal here, not the fraction 1/5"
+
+
 def test_tag_command_writes_jsonl_and_skips_bad_files(
     ner_model: Path, claims_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -17,10 +17,9 @@ from pathlib import Path
 from train.articles import Article
 from train.config import RunConfig, SourceConfig
 from train.metrics import compute_seqeval
-from train.quantity import parse_quantity
 from train.readers import read_source, source_files
 from train.readers.jsonl import read_json_lines
-from train.rules import find_claims, readable_claims
+from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, spans_to_bio
 
 RECORD_FIELDS = ("value", "lower", "upper", "lower_inclusive", "upper_inclusive")
@@ -57,16 +56,18 @@ def same_record(expected: dict, got: dict) -> bool:
 
 
 def record_accuracy(articles: list[Article], predicted: list[list[Span]], records: dict) -> dict:
-    """Share of gold QTY records whose span was predicted exactly and normalizes to the gold values."""
-    found = {(a.id, s.start, s.end) for a, spans in zip(articles, predicted) for s in spans if s.label == "QTY"}
-    texts = {a.id: a.text for a in articles}
+    """Share of gold QTY records whose span was predicted exactly and whose record, as ``tag`` writes it
+    (:func:`train.rules.claim_records`), has the gold values."""
+    got = {
+        (article.id, record["start"], record["end"]): record
+        for article, spans in zip(articles, predicted)
+        for record in claim_records(article.text, spans)
+    }
     subsets = {"all": lambda r: True, "vague": lambda r: r["vague"], "approx": lambda r: r["approx"]}
     result = {}
     for name, keep in subsets.items():
         chosen = [(key, r) for key, r in records.items() if keep(r)]
-        right = sum(
-            key in found and same_record(r, parse_quantity(texts[key[0]][key[1] : key[2]]).to_dict()) for key, r in chosen
-        )
+        right = sum(key in got and same_record(r, got[key]) for key, r in chosen)
         result[name] = {"correct": right, "total": len(chosen), "accuracy": right / len(chosen) if chosen else 0.0}
     return result
 
