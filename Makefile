@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag test test-all bench bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-all bench bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -55,6 +55,10 @@ claims-mini: data ## offline claims check: the mini BERT on silver + augmented c
 tag: $(STAMP) ## tag seeds/ with the smoke models and print the claims table
 	@test -d runs/tiny-claims/model || $(MAKE) smoke
 	$(PY) -m train tag --ner runs/tiny-ner/model --claims runs/tiny-claims/model seeds/ -o runs/tag/seeds.jsonl --table
+
+lint: $(STAMP) ## ruff: lint rules and formatting (what CI checks before the tests)
+	$(PY) -m ruff check train tests bench
+	$(PY) -m ruff format --check train tests bench
 
 test: $(STAMP) ## the test suite (fast tests and the smoke training path)
 	$(PY) -m pytest -q

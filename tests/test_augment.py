@@ -49,8 +49,14 @@ def test_pool_groups_rule_quantities_by_kind_and_shape() -> None:
 
 
 def test_groups_name_unit_and_modifier() -> None:
-    cases = {"أكثر من 20 طنا": "طن gt", "ما لا يقل عن 5": "None ge", "بين 10 و12 في المئة": "% range",
-             "عشرات": "None vague", "حتى 30 دولارا": "دولار le", "دون 4": "None lt"}
+    cases = {
+        "أكثر من 20 طنا": "طن gt",
+        "ما لا يقل عن 5": "None ge",
+        "بين 10 و12 في المئة": "% range",
+        "عشرات": "None vague",
+        "حتى 30 دولارا": "دولار le",
+        "دون 4": "None lt",
+    }
     for expression, expected in cases.items():
         assert group(parse_quantity(expression)) == expected, expression
 

@@ -16,7 +16,16 @@ def test_quantity_prints_the_record(capsys: pytest.CaptureFixture) -> None:
     assert main(["quantity", "نحو 6500"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert list(record) == [
-        "value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit", "currency"
+        "value",
+        "lower",
+        "upper",
+        "lower_inclusive",
+        "upper_inclusive",
+        "approx",
+        "vague",
+        "kind",
+        "unit",
+        "currency",
     ]
     assert record["value"] == 6500 and record["approx"] is True and record["kind"] == "count"
 
@@ -55,8 +64,14 @@ def test_silver_command_writes_silver_and_augmented_sentences_without_gold_artic
     ]
     (corpus / "ant-00.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
     out = tmp_path / "out"
-    argv = ["silver", "configs/data.yaml", f"data.root={tmp_path}", f"silver.output={out}/claims.jsonl",
-            f"silver.augment_output={out}/augmented.jsonl", "silver.augment=6"]
+    argv = [
+        "silver",
+        "configs/data.yaml",
+        f"data.root={tmp_path}",
+        f"silver.output={out}/claims.jsonl",
+        f"silver.augment_output={out}/augmented.jsonl",
+        "silver.augment=6",
+    ]
     assert main(argv) == 0
     assert '"augmented": 6' in capsys.readouterr().out
     silver = [json.loads(line)["id"] for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -101,10 +101,16 @@ def test_format_table_rows() -> None:
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:] if line and not line.startswith("-")}
     assert rows["LOC"] == ["0.5000", "1.0000", "0.6667", "1"]
     assert [line for line in lines if line.startswith("micro (strict)")][0].split()[-4:] == [
-        "0.6667", "0.6667", "0.6667", "3",
+        "0.6667",
+        "0.6667",
+        "0.6667",
+        "3",
     ]
     assert [line for line in lines if line.startswith("micro (conlleval)")][0].split()[-4:] == [
-        "0.7500", "0.7500", "0.7500", "4",
+        "0.7500",
+        "0.7500",
+        "0.7500",
+        "4",
     ]
     assert lines[-1] == "token accuracy: 0.8750"
 

@@ -86,9 +86,7 @@ def recording_api(monkeypatch: pytest.MonkeyPatch) -> type[RecordingApi]:
     return RecordingApi
 
 
-def test_dry_run_lists_model_files_without_leftovers(
-    model_dir: Path, no_saved_token: None, hf_api_forbidden: None
-) -> None:
+def test_dry_run_lists_model_files_without_leftovers(model_dir: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
     lines = push(model_dir, "acme/camelbert-msa-ner", dry_run=True)
     assert lines == [
         "README.md (28 B)",
@@ -109,16 +107,12 @@ def test_upload_plan_sizes_and_nested_leftovers(tmp_path: Path) -> None:
     assert not [path for path, _ in upload_plan(folder) if "checkpoint-" in path or "/runs/" in path]
 
 
-def test_no_token_fails_before_any_work(
-    tmp_path: Path, no_saved_token: None, hf_api_forbidden: None
-) -> None:
+def test_no_token_fails_before_any_work(tmp_path: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
     with pytest.raises(PushError, match=r"HF_TOKEN.*hf auth login"):
         push(tmp_path / "does-not-exist", "acme/model")
 
 
-def test_incomplete_folder_names_what_is_missing(
-    tmp_path: Path, no_saved_token: None, hf_api_forbidden: None
-) -> None:
+def test_incomplete_folder_names_what_is_missing(tmp_path: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
     folder = _make_folder(
         tmp_path / "m",
         {"config.json": "{}", "tokenizer_config.json": "{}", "checkpoint-5/model.safetensors": "x"},
@@ -182,9 +176,7 @@ def test_push_creates_repo_and_uploads_with_shared_ignore_rule(
     assert "Uploaded 6 files" in caplog.text
 
 
-def test_real_upload_folder_sends_exactly_the_dry_run_files(
-    model_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_real_upload_folder_sends_exactly_the_dry_run_files(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs huggingface_hub's own upload_folder up to the commit, offline, and compares file lists."""
 
     def no_network(*args: Any, **kwargs: Any) -> None:

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from train.quantity import Quantity, parse_quantity
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quantities.tsv"
-FIELDS = ["value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit",
-          "currency"]
+FIELDS = ["value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit", "currency"]
 
 
 def _rows() -> list[tuple[str, dict]]:
@@ -96,10 +95,43 @@ def test_never_raises(text: str) -> None:
     assert q.value is None or isinstance(q.value, (int, float))
 
 
-@given(st.lists(st.sampled_from(
-    ["نحو", "أكثر", "من", "بين", "و", "إلى", "ألف", "آلاف", "مليون", "ثلاثة", "عشر", "خمس", "نصف", "مئات",
-     "عشرات", "12", "1.5", "٣", "%", "بالمئة", "دولار", "-", "ونصف", "ألفين", "في", "المئة", "حتى", "ونيف"]),
-    max_size=7))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "نحو",
+                "أكثر",
+                "من",
+                "بين",
+                "و",
+                "إلى",
+                "ألف",
+                "آلاف",
+                "مليون",
+                "ثلاثة",
+                "عشر",
+                "خمس",
+                "نصف",
+                "مئات",
+                "عشرات",
+                "12",
+                "1.5",
+                "٣",
+                "%",
+                "بالمئة",
+                "دولار",
+                "-",
+                "ونصف",
+                "ألفين",
+                "في",
+                "المئة",
+                "حتى",
+                "ونيف",
+            ]
+        ),
+        max_size=7,
+    )
+)
 def test_never_raises_on_number_like_words(words: list[str]) -> None:
     parse_quantity(" ".join(words))
 
@@ -108,8 +140,19 @@ INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\
 
 
 @given(
-    text=st.sampled_from(["نحو 40 بالمئة", "أكثر من ألفي", "لعشرين يوماً", "80.25 دولار للبرميل", "1,250,000",
-                          "بين 10 و12 ألف", "ثلاثة آلاف وخمسمائة", "35 سنتا", "مئات"]),
+    text=st.sampled_from(
+        [
+            "نحو 40 بالمئة",
+            "أكثر من ألفي",
+            "لعشرين يوماً",
+            "80.25 دولار للبرميل",
+            "1,250,000",
+            "بين 10 و12 ألف",
+            "ثلاثة آلاف وخمسمائة",
+            "35 سنتا",
+            "مئات",
+        ]
+    ),
     marks=st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.sampled_from(INVISIBLE)), max_size=4),
 )
 def test_invisible_format_characters_are_ignored(text: str, marks: list[tuple[int, str]]) -> None:
@@ -125,14 +168,17 @@ def test_invisible_characters_in_context_are_ignored() -> None:
     assert parse_quantity("خمس", context_after=" \u200fالسكان").value == 0.2
 
 
-@pytest.mark.parametrize(("text", "value", "kind"), [
-    ("ثلاثون شخصا", 30, "count"),
-    ("17 عنصرا من الشرطة", 17, "count"),
-    ("مئات من المدنيين", None, "count"),
-    ("ما يزيد على 40 مليون دولار سنويا", None, "money"),
-    ("نصف مليون نسمة", 500000, "count"),
-    ("12 درجة تحت الصفر", 12, "measure"),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("ثلاثون شخصا", 30, "count"),
+        ("17 عنصرا من الشرطة", 17, "count"),
+        ("مئات من المدنيين", None, "count"),
+        ("ما يزيد على 40 مليون دولار سنويا", None, "money"),
+        ("نصف مليون نسمة", 500000, "count"),
+        ("12 درجة تحت الصفر", 12, "measure"),
+    ],
+)
 def test_leading_part_read_when_the_rest_names_what_is_counted(text: str, value, kind: str) -> None:
     q = parse_quantity(text)
     assert (q.value, q.kind) == (value, kind)

@@ -53,7 +53,7 @@ def _gold(text: str, snippets: list[str]) -> set[tuple[int, int]]:
 
 
 def _texts(text: str, spans: list[Span], label: str) -> list[str]:
-    return [text[s.start:s.end] for s in spans if s.label == label]
+    return [text[s.start : s.end] for s in spans if s.label == label]
 
 
 def test_seed_qty_recall(seed: str) -> None:
@@ -92,10 +92,10 @@ def test_seed_records_link_entity_and_time(seed: str) -> None:
     r = records["نحو 6500"]
     assert (r["value"], r["approx"], r["kind"]) == (6500, True, "count")
     assert (r["entity"], r["time"]) == ("شخص", "خلال اليومين السابقين")
-    assert seed[r["entity_start"]:r["entity_end"]] == "شخص"
-    assert seed[r["time_start"]:r["time_end"]] == "خلال اليومين السابقين"
+    assert seed[r["entity_start"] : r["entity_end"]] == "شخص"
+    assert seed[r["time_start"] : r["time_end"]] == "خلال اليومين السابقين"
     assert r["sentence"].startswith("وقالت قوات الدفاع الذاتى ان نحو 6500")
-    assert seed[r["sentence_start"]:].startswith(r["sentence"])
+    assert seed[r["sentence_start"] :].startswith(r["sentence"])
     r = records["أكثر من ألفي"]
     assert (r["value"], r["lower"], r["lower_inclusive"], r["time"]) == (None, 2000, False, "يوم الأربعاء")
     r = records["ثلثاهم"]
@@ -104,28 +104,31 @@ def test_seed_records_link_entity_and_time(seed: str) -> None:
     assert (r["lower"], r["upper"], r["vague"], r["entity"]) == (3000, 9999, True, "المدنيين")
 
 
-@pytest.mark.parametrize("sentence", [
-    "صدر القانون في عام 2014 .",
-    "وتنص المادة 103 من الدستور على ذلك.",
-    "احتل الفريق المركز الثالث للمرة الأولى.",
-    "اختطفوا من المدينة قبل أربع سنوات .",
-    "بدأ الاجتماع عند الساعة 18:40 مساء.",
-    "يستسلم المقاتلون بأعداد كبيرة هذا الأسبوع.",
-    "وقال مراسل فرانس 24 إن الوضع هادئ.",
-    "فاز الفريق 2-1 على ضيفه.",
-    "سجل الهدف في الدقيقة 90 من المباراة.",
-    "وصل إلى الدور نصف النهائي للمرة الأولى.",
-    "تأهل إلى دور الستة عشر من البطولة.",
-    "ولد في 13 مايو 1990 في القاهرة.",
-    "أطلقت مجموعة العشرين خطة G20 جديدة.",
-    "عقدت الدول الثلاث اجتماعها بين 2010 و2013 في جنيف.",
-    "عاد الرجل بعد ثلاثة أيام إلى منزله.",
-    "قتل الهجوم رجلا واحدا.",
-    "غادر البلاد قبل خمسة أعوام.",
-    "وصل الوفد بعد 18 ساعة من التأخير.",
-    "شهدت الخمس سنوات الأخيرة نموا كبيرا.",
-    "عاش هناك سنة ونصف سنة.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "صدر القانون في عام 2014 .",
+        "وتنص المادة 103 من الدستور على ذلك.",
+        "احتل الفريق المركز الثالث للمرة الأولى.",
+        "اختطفوا من المدينة قبل أربع سنوات .",
+        "بدأ الاجتماع عند الساعة 18:40 مساء.",
+        "يستسلم المقاتلون بأعداد كبيرة هذا الأسبوع.",
+        "وقال مراسل فرانس 24 إن الوضع هادئ.",
+        "فاز الفريق 2-1 على ضيفه.",
+        "سجل الهدف في الدقيقة 90 من المباراة.",
+        "وصل إلى الدور نصف النهائي للمرة الأولى.",
+        "تأهل إلى دور الستة عشر من البطولة.",
+        "ولد في 13 مايو 1990 في القاهرة.",
+        "أطلقت مجموعة العشرين خطة G20 جديدة.",
+        "عقدت الدول الثلاث اجتماعها بين 2010 و2013 في جنيف.",
+        "عاد الرجل بعد ثلاثة أيام إلى منزله.",
+        "قتل الهجوم رجلا واحدا.",
+        "غادر البلاد قبل خمسة أعوام.",
+        "وصل الوفد بعد 18 ساعة من التأخير.",
+        "شهدت الخمس سنوات الأخيرة نموا كبيرا.",
+        "عاش هناك سنة ونصف سنة.",
+    ],
+)
 def test_excluded_numbers_give_no_qty(sentence: str) -> None:
     assert _texts(sentence, find_claims(sentence), "QTY") == []
 
@@ -133,8 +136,7 @@ def test_excluded_numbers_give_no_qty(sentence: str) -> None:
 def test_count_with_entity_and_weekday() -> None:
     text = "قتل 25 شخصا في الهجوم يوم الأحد."
     spans = find_claims(text)
-    assert [(s.label, text[s.start:s.end]) for s in spans] == [
-        ("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد")]
+    assert [(s.label, text[s.start : s.end]) for s in spans] == [("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد")]
     [record] = claim_records(text, spans)
     assert (record["value"], record["entity"], record["time"]) == (25, "شخصا", "يوم الأحد")
 
@@ -224,7 +226,7 @@ def test_invisible_mark_stays_inside_the_span_and_offsets_hold() -> None:
     spans_to_bio(tokenize(text), spans)
     percent, count = claim_records(text, spans)
     assert (percent["value"], percent["kind"], percent["unit"]) == (18, "percent", "%")
-    assert text[percent["start"]:percent["end"]] == "18\u200e%"
+    assert text[percent["start"] : percent["end"]] == "18\u200e%"
     assert (count["value"], count["entity"]) == (12, "شخصا")
 
 
@@ -235,7 +237,10 @@ def test_unit_like_nouns_are_inside_the_qty() -> None:
     assert _texts(text, spans, "ENT") == []
     records = claim_records(text, spans)
     assert [(r["value"], r["kind"], r["unit"]) for r in records] == [
-        (20, "measure", "يوماً"), (35, "measure", "نقطة"), (81, "measure", "عاما")]
+        (20, "measure", "يوماً"),
+        (35, "measure", "نقطة"),
+        (81, "measure", "عاما"),
+    ]
 
 
 def test_cents_and_per_unit_prices() -> None:

@@ -11,11 +11,15 @@ from train.rules import find_claims
 from train.silver import write_silver
 
 ARTICLES = [
-    {"docno": "A-1", "src": "test", "cat": "news", "title": "t1",
-     "text": "قتل 25 شخصا في الهجوم يوم الأحد. وأصيب نحو 6500 آخرين."},
+    {
+        "docno": "A-1",
+        "src": "test",
+        "cat": "news",
+        "title": "t1",
+        "text": "قتل 25 شخصا في الهجوم يوم الأحد. وأصيب نحو 6500 آخرين.",
+    },
     {"docno": "A-2", "src": "test", "cat": "news", "title": "t2", "text": "صدر القانون في عام 2014 ."},
-    {"docno": "A-3", "src": "test", "cat": "news", "title": "t3",
-     "text": "ارتفعت الأسعار بنسبة 20 في المئة في الشهر الماضي."},
+    {"docno": "A-3", "src": "test", "cat": "news", "title": "t3", "text": "ارتفعت الأسعار بنسبة 20 في المئة في الشهر الماضي."},
 ]
 
 
@@ -39,8 +43,12 @@ def test_write_silver_lines_hashes_and_counts(tmp_path: Path) -> None:
         assert line["spans"] == [s.to_dict() for s in find_claims(text)]
     spans = lines[0]["spans"]
     text = ARTICLES[0]["text"]
-    assert [(s["label"], text[s["start"]:s["end"]]) for s in spans] == [
-        ("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد"), ("QTY", "نحو 6500")]
+    assert [(s["label"], text[s["start"] : s["end"]]) for s in spans] == [
+        ("QTY", "25"),
+        ("ENT", "شخصا"),
+        ("TIME", "يوم الأحد"),
+        ("QTY", "نحو 6500"),
+    ]
     assert all(s["layer"] == "claims" for s in spans)
     assert lines[1]["spans"] == []
     assert counts == {"QTY": 3, "ENT": 1, "TIME": 2}

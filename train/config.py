@@ -69,9 +69,7 @@ class SilverConfig(Strict):
     corpus: str = "{data_root}/ant-news/*.jsonl"
     output: str = "runs/silver/ant-news.claims.jsonl"
     limit: int | None = Field(None, ge=1, description="only the first N articles (for quick runs)")
-    augment: int = Field(
-        0, ge=0, description="mention-replaced sentences to write beside the silver (train/augment.py); 0: none"
-    )
+    augment: int = Field(0, ge=0, description="mention-replaced sentences to write beside the silver (train/augment.py); 0: none")
     augment_output: str = "runs/silver/ant-news.augmented.jsonl"
 
 

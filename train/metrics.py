@@ -92,8 +92,7 @@ def compute_seqeval(references: list[list[str]], predictions: list[list[str]]) -
     correct = sum(r == p for ref, pred in zip(references, predictions) for r, p in zip(ref, pred))
     entities = _has_entities(references, predictions)
     result: dict[str, Any] = {
-        name: _mode_scores(references, predictions, options) if entities else _zero_scores()
-        for name, options in MODES.items()
+        name: _mode_scores(references, predictions, options) if entities else _zero_scores() for name, options in MODES.items()
     }
     result["accuracy"] = correct / total if total else 0.0
     return result
@@ -126,8 +125,7 @@ def score_rows(metrics: Mapping[str, Any]) -> tuple[list[list[str]], list[list[s
 
     per_type = [cells(name, s, s["support"]) for name, s in metrics["strict"]["per_type"].items()]
     micro = [
-        cells(f"micro ({mode})", metrics[mode], sum(s["support"] for s in metrics[mode]["per_type"].values()))
-        for mode in MODES
+        cells(f"micro ({mode})", metrics[mode], sum(s["support"] for s in metrics[mode]["per_type"].values())) for mode in MODES
     ]
     return per_type, micro
 

@@ -53,7 +53,7 @@ _COMMON_LIMITATIONS = [
     "social media, classical or religious texts, transcribed speech and Arabizi (Arabic in Latin script); "
     "the model has not been evaluated on them.",
     "Labels are assigned to whole words as written, clitics included (`والعراق` is one word). Word-level "
-    "scores assume the same whitespace-and-punctuation word split; the pipeline's `aggregation_strategy=\"first\"` "
+    'scores assume the same whitespace-and-punctuation word split; the pipeline\'s `aggregation_strategy="first"` '
     "labels each word by its first sub-word, as in training.",
     "Inputs longer than the model's maximum sequence length are truncated by the pipeline unless you split them "
     "into sentences first.",
@@ -70,7 +70,7 @@ TASK_LIMITATIONS: dict[str, list[str]] = {
         "The training data are silver: labels were produced automatically and only partly checked by people, "
         "so the model inherits their systematic errors. Treat its output as candidates for review, not facts.",
         "It extracts the parts of a numeric claim; it does not verify the figure, resolve what a relative time "
-        "(\"last year\") refers to, or normalise numbers written in words.",
+        '("last year") refers to, or normalise numbers written in words.',
         "Used alone (e.g. through `pipeline`), it now and then tags a word that is no number (`وملف`) as QTY. "
         "The project's `python -m train tag` drops every QTY whose text its normalizer reads as no number "
         "and turns the rest into records; do the same, or expect such strays.",
@@ -147,9 +147,7 @@ def dataset_id(source: Mapping[str, str]) -> str:
     return source.get("hub_id") or source["name"]
 
 
-def eval_results(
-    task: str, metrics: Mapping[str, Mapping[str, Any]], data_sources: list[dict[str, str]]
-) -> list[EvalResult]:
+def eval_results(task: str, metrics: Mapping[str, Mapping[str, Any]], data_sources: list[dict[str, str]]) -> list[EvalResult]:
     """One model-index result per split of the dataset built from ``data_sources``."""
     return [
         EvalResult(
@@ -226,8 +224,7 @@ def _body(
         + "\n\n</details>"
     )
     results = [
-        f"### {split}\n\n{_scores_table(scores)}\n\nToken accuracy: {scores['accuracy']:.4f}"
-        for split, scores in metrics.items()
+        f"### {split}\n\n{_scores_table(scores)}\n\nToken accuracy: {scores['accuracy']:.4f}" for split, scores in metrics.items()
     ] or ["Not evaluated yet."]
     limitations = [f"- {item}" for item in _COMMON_LIMITATIONS + TASK_LIMITATIONS[task]]
     version_lines = [f"- {library} {version}" for library, version in versions.items()]
@@ -248,7 +245,7 @@ def _body(
         "carries a label during training.\n\n" + procedure,
         "## Evaluation",
         "Entity-level micro scores computed with [seqeval](https://github.com/chakki-works/seqeval) on words. "
-        "**Strict** (`mode=\"strict\", scheme=IOB2`) counts an entity only when its tags form a valid IOB2 chunk "
+        '**Strict** (`mode="strict", scheme=IOB2`) counts an entity only when its tags form a valid IOB2 chunk '
         "with the right type and boundaries; **conlleval** (seqeval's default) mirrors the CoNLL `conlleval` "
         "script, which also accepts chunks opened by a stray `I-` tag. Per-type rows are strict; support is the "
         "number of reference entities. Splits are those of the dataset built from the training data above.\n\n"

@@ -187,123 +187,228 @@ def _keys(table: dict[str, object]) -> dict:
     return {norm_word(k): v for k, v in table.items()}
 
 
-UNITS: dict[str, int] = _keys({
-    "صفر": 0, "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
-    "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6,
-    "سبع": 7, "سبعة": 7, "ثمان": 8, "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10,
-})
-TEEN_ONLY_UNITS: dict[str, int] = _keys({
-    "أحد": 1, "إحدى": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2,
-})
+UNITS: dict[str, int] = _keys(
+    {
+        "صفر": 0,
+        "واحد": 1,
+        "واحدة": 1,
+        "اثنان": 2,
+        "اثنين": 2,
+        "اثنتان": 2,
+        "اثنتين": 2,
+        "ثلاث": 3,
+        "ثلاثة": 3,
+        "أربع": 4,
+        "أربعة": 4,
+        "خمس": 5,
+        "خمسة": 5,
+        "ست": 6,
+        "ستة": 6,
+        "سبع": 7,
+        "سبعة": 7,
+        "ثمان": 8,
+        "ثماني": 8,
+        "ثمانية": 8,
+        "تسع": 9,
+        "تسعة": 9,
+        "عشر": 10,
+        "عشرة": 10,
+    }
+)
+TEEN_ONLY_UNITS: dict[str, int] = _keys(
+    {
+        "أحد": 1,
+        "إحدى": 1,
+        "اثنا": 2,
+        "اثني": 2,
+        "اثنتا": 2,
+        "اثنتي": 2,
+    }
+)
 TEEN_TAIL = frozenset(_keys({"عشر": 0, "عشرة": 0}))
-TENS: dict[str, int] = _keys({
-    f"{stem}{ending}": 10 * n
-    for n, stem in enumerate(("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"), start=2)
-    for ending in ("ون", "ين")
-})
-HUNDREDS: dict[str, int] = _keys({
-    "مئة": 100, "مئتان": 200, "مئتين": 200, "مئتا": 200, "مئتي": 200,
-    "ثلاثمئة": 300, "أربعمئة": 400, "خمسمئة": 500, "ستمئة": 600, "سبعمئة": 700,
-    "ثمانمئة": 800, "ثمانيمئة": 800, "تسعمئة": 900,
-})
+TENS: dict[str, int] = _keys(
+    {
+        f"{stem}{ending}": 10 * n
+        for n, stem in enumerate(("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"), start=2)
+        for ending in ("ون", "ين")
+    }
+)
+HUNDREDS: dict[str, int] = _keys(
+    {
+        "مئة": 100,
+        "مئتان": 200,
+        "مئتين": 200,
+        "مئتا": 200,
+        "مئتي": 200,
+        "ثلاثمئة": 300,
+        "أربعمئة": 400,
+        "خمسمئة": 500,
+        "ستمئة": 600,
+        "سبعمئة": 700,
+        "ثمانمئة": 800,
+        "ثمانيمئة": 800,
+        "تسعمئة": 900,
+    }
+)
 HUNDRED = norm_word("مئة")
 # Feminine cardinals spelled like fractions (خمس = five or a fifth).
 AMBIGUOUS_FRACTIONS = frozenset(_keys({"خمس": 0, "سبع": 0, "تسع": 0, "عشر": 0}))
 
-SCALE_AFTER_NUMBER: dict[str, int] = _keys({
-    "ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3,
-    "مليون": 10**6, "مليونا": 10**6, "ملايين": 10**6,
-    "مليار": 10**9, "مليارا": 10**9, "مليارات": 10**9, "بليون": 10**9, "بليونا": 10**9, "بلايين": 10**9,
-    "تريليون": 10**12, "تريليونا": 10**12, "تريليونات": 10**12,
-})
+SCALE_AFTER_NUMBER: dict[str, int] = _keys(
+    {
+        "ألف": 10**3,
+        "ألفا": 10**3,
+        "آلاف": 10**3,
+        "مليون": 10**6,
+        "مليونا": 10**6,
+        "ملايين": 10**6,
+        "مليار": 10**9,
+        "مليارا": 10**9,
+        "مليارات": 10**9,
+        "بليون": 10**9,
+        "بليونا": 10**9,
+        "بلايين": 10**9,
+        "تريليون": 10**12,
+        "تريليونا": 10**12,
+        "تريليونات": 10**12,
+    }
+)
 SCALE_ALONE: dict[str, int] = _keys({"ألف": 10**3, "مليون": 10**6, "مليار": 10**9, "بليون": 10**9, "تريليون": 10**12})
-SCALE_DUAL: dict[str, int] = _keys({
-    f"{stem}{ending}": scale
-    for stem, scale in (("ألف", 10**3), ("مليون", 10**6), ("مليار", 10**9), ("بليون", 10**9))
-    for ending in ("ان", "ين", "ا", "ي")
-})
+SCALE_DUAL: dict[str, int] = _keys(
+    {
+        f"{stem}{ending}": scale
+        for stem, scale in (("ألف", 10**3), ("مليون", 10**6), ("مليار", 10**9), ("بليون", 10**9))
+        for ending in ("ان", "ين", "ا", "ي")
+    }
+)
 PLURAL_SCALE: dict[str, int] = _keys({"آلاف": 10**3, "ملايين": 10**6, "مليارات": 10**9, "بلايين": 10**9})
 # Vague plurals: (lower, top, top_is_open): open tops span whole decades (عشرات = 30..99).
-VAGUE: dict[str, tuple[int, int, bool]] = _keys({
-    "بضع": (3, 9, False), "بضعة": (3, 9, False),
-    "عشرات": (30, 100, True), "مئات": (300, 1000, True), "آلاف": (3000, 10**4, True),
-    "ملايين": (3 * 10**6, 10**7, True), "مليارات": (3 * 10**9, 10**10, True), "بلايين": (3 * 10**9, 10**10, True),
-})
+VAGUE: dict[str, tuple[int, int, bool]] = _keys(
+    {
+        "بضع": (3, 9, False),
+        "بضعة": (3, 9, False),
+        "عشرات": (30, 100, True),
+        "مئات": (300, 1000, True),
+        "آلاف": (3000, 10**4, True),
+        "ملايين": (3 * 10**6, 10**7, True),
+        "مليارات": (3 * 10**9, 10**10, True),
+        "بلايين": (3 * 10**9, 10**10, True),
+    }
+)
 FEW = frozenset(_keys({"بضع": 0, "بضعة": 0}))
 # What بضعة multiplies: بضعة آلاف = 3..9 thousands.
 FEW_OF: dict[str, int] = _keys({"عشرات": 10, "مئات": 100, "آلاف": 10**3, "ملايين": 10**6, "مليارات": 10**9})
 NAYYIF = norm_word("نيف")
 HALF = norm_word("نصف")
 
-FRACTIONS: dict[str, Fraction] = _keys({
-    "نصف": Fraction(1, 2), "ثلث": Fraction(1, 3), "ربع": Fraction(1, 4), "خمس": Fraction(1, 5),
-    "سدس": Fraction(1, 6), "سبع": Fraction(1, 7), "ثمن": Fraction(1, 8), "تسع": Fraction(1, 9),
-    "عشر": Fraction(1, 10),
-    "ثلثا": Fraction(2, 3), "ثلثي": Fraction(2, 3), "ثلثان": Fraction(2, 3), "ثلثين": Fraction(2, 3),
-})
-PLURAL_FRACTIONS: dict[str, int] = _keys({
-    "أثلاث": 3, "أرباع": 4, "أخماس": 5, "أسداس": 6, "أسباع": 7, "أثمان": 8, "أتساع": 9, "أعشار": 10,
-})
+FRACTIONS: dict[str, Fraction] = _keys(
+    {
+        "نصف": Fraction(1, 2),
+        "ثلث": Fraction(1, 3),
+        "ربع": Fraction(1, 4),
+        "خمس": Fraction(1, 5),
+        "سدس": Fraction(1, 6),
+        "سبع": Fraction(1, 7),
+        "ثمن": Fraction(1, 8),
+        "تسع": Fraction(1, 9),
+        "عشر": Fraction(1, 10),
+        "ثلثا": Fraction(2, 3),
+        "ثلثي": Fraction(2, 3),
+        "ثلثان": Fraction(2, 3),
+        "ثلثين": Fraction(2, 3),
+    }
+)
+PLURAL_FRACTIONS: dict[str, int] = _keys(
+    {
+        "أثلاث": 3,
+        "أرباع": 4,
+        "أخماس": 5,
+        "أسداس": 6,
+        "أسباع": 7,
+        "أثمان": 8,
+        "أتساع": 9,
+        "أعشار": 10,
+    }
+)
 PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
 
 PERCENT_SIGNS = frozenset("%٪")
 CURRENCY_SIGNS = {"$": ("دولار", "USD"), "€": ("يورو", "EUR"), "£": ("جنيه إسترليني", "GBP")}
 # Currency words: normalized surface -> canonical name.
-CURRENCY_WORDS: dict[str, str] = _keys({
-    **{f: "دولار" for f in ("دولار", "دولارا", "دولارات", "دولاران", "دولارين")},
-    "يورو": "يورو",
-    **{f: "جنيه" for f in ("جنيه", "جنيها", "جنيهات")},
-    **{f: "ريال" for f in ("ريال", "ريالا", "ريالات")},
-    **{f: "درهم" for f in ("درهم", "درهما", "دراهم")},
-    **{f: "دينار" for f in ("دينار", "دينارا", "دنانير")},
-    **{f: "ليرة" for f in ("ليرة", "ليرات")},
-    **{f: "فرنك" for f in ("فرنك", "فرنكا", "فرنكات")},
-    **{f: "روبية" for f in ("روبية", "روبيات")},
-    "ين": "ين", "يوان": "يوان", **{f: "روبل" for f in ("روبل", "روبلا", "روبلات")},
-    **{f: "شيكل" for f in ("شيكل", "شيكلا", "شواكل")},
-})
+CURRENCY_WORDS: dict[str, str] = _keys(
+    {
+        **{f: "دولار" for f in ("دولار", "دولارا", "دولارات", "دولاران", "دولارين")},
+        "يورو": "يورو",
+        **{f: "جنيه" for f in ("جنيه", "جنيها", "جنيهات")},
+        **{f: "ريال" for f in ("ريال", "ريالا", "ريالات")},
+        **{f: "درهم" for f in ("درهم", "درهما", "دراهم")},
+        **{f: "دينار" for f in ("دينار", "دينارا", "دنانير")},
+        **{f: "ليرة" for f in ("ليرة", "ليرات")},
+        **{f: "فرنك" for f in ("فرنك", "فرنكا", "فرنكات")},
+        **{f: "روبية" for f in ("روبية", "روبيات")},
+        "ين": "ين",
+        "يوان": "يوان",
+        **{f: "روبل" for f in ("روبل", "روبلا", "روبلات")},
+        **{f: "شيكل" for f in ("شيكل", "شيكلا", "شواكل")},
+    }
+)
 # ISO codes of currency words that need no qualifier.
 CURRENCY_PLAIN = {"دولار": "USD", "يورو": "EUR", "ين": "JPY", "يوان": "CNY", "روبل": "RUB", "شيكل": "ILS"}
 # (canonical word, qualifier stem) -> (canonical name, ISO code); qualifier stems lose a final ه/ا.
 CURRENCY_QUALIFIED: dict[tuple[str, str], tuple[str, str]] = {
     (word, norm_word(q)): (f"{word} {name}", code)
     for word, q, name, code in (
-        ("دولار", "أمريكي", "أمريكي", "USD"), ("دولار", "أميركي", "أمريكي", "USD"),
-        ("دولار", "كندي", "كندي", "CAD"), ("دولار", "أسترالي", "أسترالي", "AUD"),
-        ("جنيه", "إسترليني", "إسترليني", "GBP"), ("جنيه", "مصري", "مصري", "EGP"),
+        ("دولار", "أمريكي", "أمريكي", "USD"),
+        ("دولار", "أميركي", "أمريكي", "USD"),
+        ("دولار", "كندي", "كندي", "CAD"),
+        ("دولار", "أسترالي", "أسترالي", "AUD"),
+        ("جنيه", "إسترليني", "إسترليني", "GBP"),
+        ("جنيه", "مصري", "مصري", "EGP"),
         ("جنيه", "سوداني", "سوداني", "SDG"),
-        ("ريال", "سعودي", "سعودي", "SAR"), ("ريال", "قطري", "قطري", "QAR"),
-        ("ريال", "عماني", "عماني", "OMR"), ("ريال", "يمني", "يمني", "YER"), ("ريال", "إيراني", "إيراني", "IRR"),
-        ("درهم", "إماراتي", "إماراتي", "AED"), ("درهم", "مغربي", "مغربي", "MAD"),
-        ("دينار", "كويتي", "كويتي", "KWD"), ("دينار", "أردني", "أردني", "JOD"),
-        ("دينار", "عراقي", "عراقي", "IQD"), ("دينار", "بحريني", "بحريني", "BHD"),
-        ("دينار", "تونسي", "تونسي", "TND"), ("دينار", "جزائري", "جزائري", "DZD"),
+        ("ريال", "سعودي", "سعودي", "SAR"),
+        ("ريال", "قطري", "قطري", "QAR"),
+        ("ريال", "عماني", "عماني", "OMR"),
+        ("ريال", "يمني", "يمني", "YER"),
+        ("ريال", "إيراني", "إيراني", "IRR"),
+        ("درهم", "إماراتي", "إماراتي", "AED"),
+        ("درهم", "مغربي", "مغربي", "MAD"),
+        ("دينار", "كويتي", "كويتي", "KWD"),
+        ("دينار", "أردني", "أردني", "JOD"),
+        ("دينار", "عراقي", "عراقي", "IQD"),
+        ("دينار", "بحريني", "بحريني", "BHD"),
+        ("دينار", "تونسي", "تونسي", "TND"),
+        ("دينار", "جزائري", "جزائري", "DZD"),
         ("دينار", "ليبي", "ليبي", "LYD"),
-        ("ليرة", "تركي", "تركية", "TRY"), ("ليرة", "لبناني", "لبنانية", "LBP"), ("ليرة", "سوري", "سورية", "SYP"),
+        ("ليرة", "تركي", "تركية", "TRY"),
+        ("ليرة", "لبناني", "لبنانية", "LBP"),
+        ("ليرة", "سوري", "سورية", "SYP"),
         ("فرنك", "سويسري", "سويسري", "CHF"),
-        ("روبية", "هندي", "هندية", "INR"), ("روبية", "باكستاني", "باكستانية", "PKR"),
+        ("روبية", "هندي", "هندية", "INR"),
+        ("روبية", "باكستاني", "باكستانية", "PKR"),
     )
 }
-MEASURES: dict[str, str] = _keys({
-    surface: unit
-    for unit, surfaces in {
-        "كيلومتر": ("كيلومتر", "كيلومترا", "كيلومترات", "كلم", "كم"),
-        "متر": ("متر", "مترا", "أمتار", "مترات"),
-        "سنتيمتر": ("سنتيمتر", "سنتيمترا", "سنتيمترات"),
-        "ميل": ("ميل", "ميلا", "أميال"),
-        "طن": ("طن", "طنا", "أطنان"),
-        "كيلوغرام": ("كيلوغرام", "كيلوغراما", "كيلوغرامات", "كيلوجرام", "كيلوجراما", "كيلوجرامات", "كلغ", "كغ"),
-        "غرام": ("غرام", "غراما", "غرامات", "جرام", "جراما", "جرامات"),
-        "لتر": ("لتر", "لترا", "لترات"),
-        "برميل": ("برميل", "برميلا", "براميل"),
-        "هكتار": ("هكتار", "هكتارا", "هكتارات"),
-        "دونم": ("دونم", "دونما", "دونمات"),
-        "ميغاواط": ("ميغاواط", "ميغاوات", "ميجاواط", "ميجاوات"),
-        "كيلوواط": ("كيلوواط", "كيلووات"),
-        "غيغاواط": ("غيغاواط", "غيغاوات", "جيجاواط", "جيجاوات"),
-    }.items()
-    for surface in surfaces
-})
+MEASURES: dict[str, str] = _keys(
+    {
+        surface: unit
+        for unit, surfaces in {
+            "كيلومتر": ("كيلومتر", "كيلومترا", "كيلومترات", "كلم", "كم"),
+            "متر": ("متر", "مترا", "أمتار", "مترات"),
+            "سنتيمتر": ("سنتيمتر", "سنتيمترا", "سنتيمترات"),
+            "ميل": ("ميل", "ميلا", "أميال"),
+            "طن": ("طن", "طنا", "أطنان"),
+            "كيلوغرام": ("كيلوغرام", "كيلوغراما", "كيلوغرامات", "كيلوجرام", "كيلوجراما", "كيلوجرامات", "كلغ", "كغ"),
+            "غرام": ("غرام", "غراما", "غرامات", "جرام", "جراما", "جرامات"),
+            "لتر": ("لتر", "لترا", "لترات"),
+            "برميل": ("برميل", "برميلا", "براميل"),
+            "هكتار": ("هكتار", "هكتارا", "هكتارات"),
+            "دونم": ("دونم", "دونما", "دونمات"),
+            "ميغاواط": ("ميغاواط", "ميغاوات", "ميجاواط", "ميجاوات"),
+            "كيلوواط": ("كيلوواط", "كيلووات"),
+            "غيغاواط": ("غيغاواط", "غيغاوات", "جيجاواط", "جيجاوات"),
+        }.items()
+        for surface in surfaces
+    }
+)
 KILO = norm_word("كيلو")
 METRE_FORMS = frozenset(_keys({"متر": 0, "مترا": 0, "مترات": 0, "أمتار": 0}))
 SQUARE = frozenset(_keys({"مربع": 0, "مربعا": 0, "مربعة": 0}))
@@ -312,22 +417,128 @@ CUBIC = frozenset(_keys({"مكعب": 0, "مكعبا": 0, "مكعبة": 0}))
 # units, other measures and currency subunits. A number followed by one of them is a measure (money
 # for the subunits), not a count of them. Time units are flagged: the rule tagger treats a duration
 # after قبل/بعد/منذ as locating an event in time.
-TIME_UNIT_WORDS = frozenset(_keys({w: 0 for w in (
-    "ثانية", "ثوان", "ثواني", "ثانيتين", "دقيقة", "دقائق", "دقيقتين", "ساعة", "ساعات", "ساعتين",
-    "يوم", "يوما", "أيام", "يومين", "ليلة", "ليال", "ليالي", "أسبوع", "أسبوعا", "أسابيع", "أسبوعين",
-    "شهر", "شهرا", "أشهر", "شهور", "شهرين", "سنة", "سنوات", "سنين", "سنتين", "عام", "عاما", "أعوام",
-    "عامين", "قرن", "قرنا", "قرون",
-)}))
-OTHER_UNIT_WORDS = frozenset(_keys({w: 0 for w in (
-    "درجة", "درجات", "نقطة", "نقاط", "حصان", "حصانا", "أحصنة", "عقدة", "بوصة", "بوصات",
-    "مليمتر", "مليمترا", "مليمترات", "ملليمتر", "ملم", "سم", "ميلليلتر", "مل", "فدان", "فدانا", "أفدنة",
-    "أوقية", "أونصة", "أونصات", "ميكروغرام", "مليغرام", "مليغراما", "مليجرام", "بايت", "ميغابايت",
-    "غيغابايت", "جيجابايت", "واط", "فولت", "ديسيبل", "كالوري", "سعرة", "سعرات",
-)}))
-SUBUNIT_WORDS = frozenset(_keys({w: 0 for w in (
-    "سنت", "سنتا", "سنتات", "بنس", "بنسات", "قرش", "قرشا", "قروش", "فلس", "فلسا", "فلوس", "هللة",
-    "هللات", "مليم", "مليما", "مليمات", "سنتيم", "سنتيما", "سنتيمات", "كوبيك",
-)}))
+TIME_UNIT_WORDS = frozenset(
+    _keys(
+        {
+            w: 0
+            for w in (
+                "ثانية",
+                "ثوان",
+                "ثواني",
+                "ثانيتين",
+                "دقيقة",
+                "دقائق",
+                "دقيقتين",
+                "ساعة",
+                "ساعات",
+                "ساعتين",
+                "يوم",
+                "يوما",
+                "أيام",
+                "يومين",
+                "ليلة",
+                "ليال",
+                "ليالي",
+                "أسبوع",
+                "أسبوعا",
+                "أسابيع",
+                "أسبوعين",
+                "شهر",
+                "شهرا",
+                "أشهر",
+                "شهور",
+                "شهرين",
+                "سنة",
+                "سنوات",
+                "سنين",
+                "سنتين",
+                "عام",
+                "عاما",
+                "أعوام",
+                "عامين",
+                "قرن",
+                "قرنا",
+                "قرون",
+            )
+        }
+    )
+)
+OTHER_UNIT_WORDS = frozenset(
+    _keys(
+        {
+            w: 0
+            for w in (
+                "درجة",
+                "درجات",
+                "نقطة",
+                "نقاط",
+                "حصان",
+                "حصانا",
+                "أحصنة",
+                "عقدة",
+                "بوصة",
+                "بوصات",
+                "مليمتر",
+                "مليمترا",
+                "مليمترات",
+                "ملليمتر",
+                "ملم",
+                "سم",
+                "ميلليلتر",
+                "مل",
+                "فدان",
+                "فدانا",
+                "أفدنة",
+                "أوقية",
+                "أونصة",
+                "أونصات",
+                "ميكروغرام",
+                "مليغرام",
+                "مليغراما",
+                "مليجرام",
+                "بايت",
+                "ميغابايت",
+                "غيغابايت",
+                "جيجابايت",
+                "واط",
+                "فولت",
+                "ديسيبل",
+                "كالوري",
+                "سعرة",
+                "سعرات",
+            )
+        }
+    )
+)
+SUBUNIT_WORDS = frozenset(
+    _keys(
+        {
+            w: 0
+            for w in (
+                "سنت",
+                "سنتا",
+                "سنتات",
+                "بنس",
+                "بنسات",
+                "قرش",
+                "قرشا",
+                "قروش",
+                "فلس",
+                "فلسا",
+                "فلوس",
+                "هللة",
+                "هللات",
+                "مليم",
+                "مليما",
+                "مليمات",
+                "سنتيم",
+                "سنتيما",
+                "سنتيمات",
+                "كوبيك",
+            )
+        }
+    )
+)
 # Qualifiers of a unit-like noun that stay in the unit (نقطة مئوية, درجة مئوية).
 UNIT_QUALIFIERS = frozenset(_keys({"مئوية": 0, "مئويا": 0, "فهرنهايت": 0, "مربع": 0, "مربعا": 0}))
 # Denominators of a per-unit phrase glued to a unit (دولار للبرميل, ليرات للدولار, ميلا بالساعة):
@@ -341,16 +552,40 @@ PREFIX_MODIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
     (
         (tuple(norm_word(w) for w in phrase.split()), effect)
         for effect, phrases in {
-            APPROX: ("نحو", "حوالي", "قرابة", "زهاء", "ما يقارب", "ما يقرب من", "ما يناهز", "حدود",
-                     "في حدود", "تقريبا",
-                     # verbs of approaching right before the number (تقترب من 50, يناهز 30)
-                     "يقارب", "تقارب", "يناهز", "تناهز", "يقترب من", "تقترب من", "ما يقترب من"),
-            GT: ("أكثر من", "ما يزيد على", "ما يزيد عن", "ما تزيد على", "ما تزيد عن", "أزيد من",
-                 "ما يربو على", "ما يربو عن"),
+            APPROX: (
+                "نحو",
+                "حوالي",
+                "قرابة",
+                "زهاء",
+                "ما يقارب",
+                "ما يقرب من",
+                "ما يناهز",
+                "حدود",
+                "في حدود",
+                "تقريبا",
+                # verbs of approaching right before the number (تقترب من 50, يناهز 30)
+                "يقارب",
+                "تقارب",
+                "يناهز",
+                "تناهز",
+                "يقترب من",
+                "تقترب من",
+                "ما يقترب من",
+            ),
+            GT: ("أكثر من", "ما يزيد على", "ما يزيد عن", "ما تزيد على", "ما تزيد عن", "أزيد من", "ما يربو على", "ما يربو عن"),
             GE: ("لا يقل عن", "لا تقل عن", "ما لا يقل عن", "ما لا تقل عن"),
             LT: ("أقل من", "دون", "ما دون"),
-            LE: ("حتى", "ما يصل إلى", "ما تصل إلى", "لا يزيد على", "لا يزيد عن", "لا تزيد على",
-                 "لا تزيد عن", "ما لا يزيد على", "ما لا يزيد عن"),
+            LE: (
+                "حتى",
+                "ما يصل إلى",
+                "ما تصل إلى",
+                "لا يزيد على",
+                "لا يزيد عن",
+                "لا تزيد على",
+                "لا تزيد عن",
+                "ما لا يزيد على",
+                "ما لا يزيد عن",
+            ),
         }.items()
         for phrase in phrases
     ),
@@ -395,7 +630,7 @@ def read_digits(literal: str, before_scale: bool) -> Fraction | None:
         point = len(marks) - 1
     else:
         return None
-    return Fraction(f"{''.join(groups[:point + 1])}.{groups[point + 1]}")
+    return Fraction(f"{''.join(groups[: point + 1])}.{groups[point + 1]}")
 
 
 def year_like(literal: str) -> bool:
@@ -488,9 +723,7 @@ class Grammar:
 
     # Access -----------------------------------------------------------------------------------
 
-    def word(
-        self, i: int, table: dict | set | frozenset, allow: Callable[[str], bool] = _none
-    ) -> tuple[str, str] | None:
+    def word(self, i: int, table: dict | set | frozenset, allow: Callable[[str], bool] = _none) -> tuple[str, str] | None:
         """(prefix, stem) of piece ``i`` when it is a word whose stem is in ``table``."""
         if i >= self.limit or self.toks[i].kind != "word":
             return None
@@ -623,8 +856,7 @@ class Grammar:
             if vague := self.vague(i, allow):
                 return None if max_scale else vague
             if (hit := self.word(i, UNITS, allow)) and (plural := self.word(i + 1, PLURAL_FRACTIONS)):
-                return Num(i + 2, Fraction(UNITS[hit[1]], PLURAL_FRACTIONS[plural[1]]), fraction=True,
-                           article="ال" in hit[0])
+                return Num(i + 2, Fraction(UNITS[hit[1]], PLURAL_FRACTIONS[plural[1]]), fraction=True, article="ال" in hit[0])
             words = self.below_1000(i, allow)
             if words is None:
                 return None if max_scale else self.fraction(i, allow)
@@ -670,8 +902,10 @@ class Grammar:
         return Marker(end, mark.kind, mark.unit, mark.currency, i, True, mark.time, mark.loose)
 
     def is_unit_word(self, i: int, allow: Callable[[str], bool]) -> bool:
-        return any(self.word(i, table, allow) for table in (
-            MEASURES, CURRENCY_WORDS, TIME_UNIT_WORDS, OTHER_UNIT_WORDS, SUBUNIT_WORDS, PER_NOUNS))
+        return any(
+            self.word(i, table, allow)
+            for table in (MEASURES, CURRENCY_WORDS, TIME_UNIT_WORDS, OTHER_UNIT_WORDS, SUBUNIT_WORDS, PER_NOUNS)
+        )
 
     def per_unit(self, i: int) -> int:
         """The end of a per-unit denominator glued to a unit at ``i`` (``للبرميل``, ``بالساعة``,
@@ -819,8 +1053,16 @@ class Grammar:
 
 
 STARTS = frozenset(
-    set(UNITS) | set(TEEN_ONLY_UNITS) | set(TENS) | set(HUNDREDS) | set(SCALE_ALONE) | set(SCALE_DUAL)
-    | set(VAGUE) | set(FRACTIONS) | {NAYYIF, BETWEEN, WHAT, FROM} | {stems[0] for stems, _ in PREFIX_MODIFIERS}
+    set(UNITS)
+    | set(TEEN_ONLY_UNITS)
+    | set(TENS)
+    | set(HUNDREDS)
+    | set(SCALE_ALONE)
+    | set(SCALE_DUAL)
+    | set(VAGUE)
+    | set(FRACTIONS)
+    | {NAYYIF, BETWEEN, WHAT, FROM}
+    | {stems[0] for stems, _ in PREFIX_MODIFIERS}
 )
 
 
@@ -831,8 +1073,7 @@ def can_start(tok: Tok) -> bool:
     if tok.kind == "sym":
         return tok.text in CURRENCY_SIGNS
     return any(
-        stem in STARTS
-        or any(stem.endswith(suffix) and stem[: -len(suffix)] in FRACTIONS for suffix in PRONOUN_SUFFIXES)
+        stem in STARTS or any(stem.endswith(suffix) and stem[: -len(suffix)] in FRACTIONS for suffix in PRONOUN_SUFFIXES)
         for _, stem in splits(tok.text)
     )
 
@@ -852,21 +1093,28 @@ def _kind(marker: Marker | None, fraction: bool) -> str:
     return "fraction" if fraction else "count"
 
 
-def _quantity(lower: Fraction, upper: Fraction, modifier: str | None, marker: Marker | None,
-              fraction: bool) -> Quantity:
+def _quantity(lower: Fraction, upper: Fraction, modifier: str | None, marker: Marker | None, fraction: bool) -> Quantity:
     return Quantity(
-        lower=to_number(lower), upper=to_number(upper), lower_inclusive=True, upper_inclusive=True,
-        approx=modifier == APPROX, kind=_kind(marker, fraction),
-        unit=marker.unit if marker else None, currency=marker.currency if marker else None,
+        lower=to_number(lower),
+        upper=to_number(upper),
+        lower_inclusive=True,
+        upper_inclusive=True,
+        approx=modifier == APPROX,
+        kind=_kind(marker, fraction),
+        unit=marker.unit if marker else None,
+        currency=marker.currency if marker else None,
     )
 
 
 def _record(num: Num, modifier: str | None, marker: Marker | None) -> Quantity:
-    extra = dict(kind=_kind(marker, num.fraction), unit=marker.unit if marker else None,
-                 currency=marker.currency if marker else None, approx=modifier == APPROX)
+    extra = dict(
+        kind=_kind(marker, num.fraction),
+        unit=marker.unit if marker else None,
+        currency=marker.currency if marker else None,
+        approx=modifier == APPROX,
+    )
     if num.vague:
-        bounds = dict(lower=to_number(num.lower), upper=to_number(num.upper), lower_inclusive=True,
-                      upper_inclusive=True)
+        bounds = dict(lower=to_number(num.lower), upper=to_number(num.upper), lower_inclusive=True, upper_inclusive=True)
         if modifier in (GT, GE):
             bounds = dict(lower=to_number(num.lower), lower_inclusive=modifier == GE)
         elif modifier in (LT, LE):
@@ -919,14 +1167,14 @@ def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
     if mark is not None and mark.written:
         first = toks[mark.start].word
         last = toks[min(mark.end, len(toks)) - 1].word
-        unit = text[tokens[first].start:tokens[last].end] if first != toks[match.core_start].word else mark.unit
+        unit = text[tokens[first].start : tokens[last].end] if first != toks[match.core_start].word else mark.unit
         quantity = replace(quantity, unit=unit)
     return quantity
 
 
 def _counted_after(grammar: Grammar, match: Match) -> bool:
     """Whether the pieces after ``match`` are words that name what is counted (see parse_quantity)."""
-    rest = grammar.toks[match.end:grammar.limit]
+    rest = grammar.toks[match.end : grammar.limit]
     if rest[0].word == grammar.toks[match.end - 1].word or any(t.kind != "word" for t in rest):
         return False
     if match.marker is not None:

@@ -63,38 +63,191 @@ def _stems(*words: str) -> frozenset[str]:
 
 
 MONTHS = _stems(
-    "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه", "أغسطس",
-    "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز",
-    "آب", "أيلول", "تشرين", "جانفي", "فيفري", "أفريل", "جوان", "جويلية", "أوت", "محرم", "رجب", "شعبان",
-    "رمضان", "شوال",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "إبريل",
+    "مايو",
+    "يونيو",
+    "يونيه",
+    "يوليو",
+    "يوليه",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين",
+    "جانفي",
+    "فيفري",
+    "أفريل",
+    "جوان",
+    "جويلية",
+    "أوت",
+    "محرم",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
 )
 WEEKDAYS = _stems("أحد", "اثنين", "ثلاثاء", "أربعاء", "خميس", "جمعة", "سبت")
 DAY = _stems("يوم", "يومي")
 YEAR_WORDS = _stems("عام", "عامي", "سنة", "العام")
-YEAR_CONTEXT = YEAR_WORDS | MONTHS | _stems(
-    "منذ", "حتى", "في", "خلال", "قبل", "بعد", "مطلع", "بداية", "نهاية", "أواخر", "أوائل", "أواسط",
-    "منتصف", "حلول", "موسم", "صيف", "شتاء", "ربيع", "خريف", "مواليد", "ميزانية", "انتخابات",
+YEAR_CONTEXT = (
+    YEAR_WORDS
+    | MONTHS
+    | _stems(
+        "منذ",
+        "حتى",
+        "في",
+        "خلال",
+        "قبل",
+        "بعد",
+        "مطلع",
+        "بداية",
+        "نهاية",
+        "أواخر",
+        "أوائل",
+        "أواسط",
+        "منتصف",
+        "حلول",
+        "موسم",
+        "صيف",
+        "شتاء",
+        "ربيع",
+        "خريف",
+        "مواليد",
+        "ميزانية",
+        "انتخابات",
+    )
 )
 ID_CONTEXT = _stems(
-    "مادة", "بند", "فقرة", "فصل", "قانون", "قرار", "رقم", "مرسوم", "صفحة", "دقيقة", "ساعة", "جولة",
-    "دورة", "مرحلة", "حلقة", "قرن", "فرانس", "نسخة", "إصدار", "طريق", "رحلة", "لواء", "فيلق", "كتيبة",
-    "غرفة", "مقعد", "دقيقتين", "رؤية",
+    "مادة",
+    "بند",
+    "فقرة",
+    "فصل",
+    "قانون",
+    "قرار",
+    "رقم",
+    "مرسوم",
+    "صفحة",
+    "دقيقة",
+    "ساعة",
+    "جولة",
+    "دورة",
+    "مرحلة",
+    "حلقة",
+    "قرن",
+    "فرانس",
+    "نسخة",
+    "إصدار",
+    "طريق",
+    "رحلة",
+    "لواء",
+    "فيلق",
+    "كتيبة",
+    "غرفة",
+    "مقعد",
+    "دقيقتين",
+    "رؤية",
 )
 TIME_UNITS = _stems(
-    "ساعة", "ساعات", "ساعتين", "دقيقة", "دقائق", "ثانية", "ثوان", "يوم", "يوما", "أيام", "يومين",
-    "أسبوع", "أسابيع", "أسبوعين", "شهر", "شهرا", "أشهر", "شهور", "شهرين", "سنة", "سنوات", "سنين",
-    "سنتين", "عام", "عاما", "أعوام", "عامين", "عقد", "عقود", "عقدين", "قرن", "قرون", "ليلة", "ليال",
+    "ساعة",
+    "ساعات",
+    "ساعتين",
+    "دقيقة",
+    "دقائق",
+    "ثانية",
+    "ثوان",
+    "يوم",
+    "يوما",
+    "أيام",
+    "يومين",
+    "أسبوع",
+    "أسابيع",
+    "أسبوعين",
+    "شهر",
+    "شهرا",
+    "أشهر",
+    "شهور",
+    "شهرين",
+    "سنة",
+    "سنوات",
+    "سنين",
+    "سنتين",
+    "عام",
+    "عاما",
+    "أعوام",
+    "عامين",
+    "عقد",
+    "عقود",
+    "عقدين",
+    "قرن",
+    "قرون",
+    "ليلة",
+    "ليال",
 )
 LOCATING = _stems("قبل", "بعد", "منذ", "خلال", "طوال", "طيلة", "غضون", "مدى", "مدة")
 TIME_PREPS = _stems("منذ", "خلال", "قبل", "بعد", "حتى", "طوال", "طيلة")
 SCOPING_DURATION = _stems("منذ", "خلال", "طوال", "طيلة", "غضون")
 PERIODS = _stems(
-    "يوم", "يومين", "أيام", "ليلة", "أسبوع", "أسبوعين", "أسابيع", "شهر", "شهرين", "أشهر", "شهور", "عام",
-    "عامين", "أعوام", "سنة", "سنتين", "سنوات", "ساعات", "ساعة", "عقد", "فترة", "موسم", "ربع", "نصف",
+    "يوم",
+    "يومين",
+    "أيام",
+    "ليلة",
+    "أسبوع",
+    "أسبوعين",
+    "أسابيع",
+    "شهر",
+    "شهرين",
+    "أشهر",
+    "شهور",
+    "عام",
+    "عامين",
+    "أعوام",
+    "سنة",
+    "سنتين",
+    "سنوات",
+    "ساعات",
+    "ساعة",
+    "عقد",
+    "فترة",
+    "موسم",
+    "ربع",
+    "نصف",
 )
 RELATIVE = _stems(
-    "ماضي", "ماضية", "ماضيين", "سابق", "سابقة", "سابقين", "أخير", "أخيرة", "أخيرين", "مقبل", "مقبلة",
-    "حالي", "حالية", "جاري", "جارية", "منصرم", "منصرمة", "فائت", "فائتة", "قادم", "قادمة",
+    "ماضي",
+    "ماضية",
+    "ماضيين",
+    "سابق",
+    "سابقة",
+    "سابقين",
+    "أخير",
+    "أخيرة",
+    "أخيرين",
+    "مقبل",
+    "مقبلة",
+    "حالي",
+    "حالية",
+    "جاري",
+    "جارية",
+    "منصرم",
+    "منصرمة",
+    "فائت",
+    "فائتة",
+    "قادم",
+    "قادمة",
 )
 THIS = _stems("هذا", "هذه")
 YESTERDAY = _stems("أمس")
@@ -104,18 +257,101 @@ PRICE = norm_word("ثمن")
 ONE = _stems("واحد", "واحدة")
 FROM = norm_word("من")
 STOP = _stems(
-    "في", "على", "إلى", "عن", "من", "مع", "أو", "ثم", "قد", "لا", "ما", "لم", "لن", "كان", "كانت", "منذ",
-    "خلال", "قبل", "بعد", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "هذا", "هذه",
-    "ذلك", "تلك", "أن", "إن", "حتى", "عند", "بين", "حيث", "كما", "لكن", "بل", "هو", "هي", "هم", "فقط",
-    "نحو", "حوالي", "أكثر", "أقل", "أي", "كل", "بعض", "جميع", "يوم", "أمس", "اليوم", "منهم", "منها",
-    "بينهم", "بينها", "إلا", "إذا", "لدى", "ضد", "عبر", "دون", "فيها", "فيه", "عليه", "عليها", "الآن",
-    "أيضا", "تقريبا", "وفق", "وفقا", "حسب", "بحسب", "لقد", "كذلك", "آخر", "غير", "سوى", "عام", "العام",
+    "في",
+    "على",
+    "إلى",
+    "عن",
+    "من",
+    "مع",
+    "أو",
+    "ثم",
+    "قد",
+    "لا",
+    "ما",
+    "لم",
+    "لن",
+    "كان",
+    "كانت",
+    "منذ",
+    "خلال",
+    "قبل",
+    "بعد",
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذين",
+    "اللتين",
+    "اللواتي",
+    "اللاتي",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "أن",
+    "إن",
+    "حتى",
+    "عند",
+    "بين",
+    "حيث",
+    "كما",
+    "لكن",
+    "بل",
+    "هو",
+    "هي",
+    "هم",
+    "فقط",
+    "نحو",
+    "حوالي",
+    "أكثر",
+    "أقل",
+    "أي",
+    "كل",
+    "بعض",
+    "جميع",
+    "يوم",
+    "أمس",
+    "اليوم",
+    "منهم",
+    "منها",
+    "بينهم",
+    "بينها",
+    "إلا",
+    "إذا",
+    "لدى",
+    "ضد",
+    "عبر",
+    "دون",
+    "فيها",
+    "فيه",
+    "عليه",
+    "عليها",
+    "الآن",
+    "أيضا",
+    "تقريبا",
+    "وفق",
+    "وفقا",
+    "حسب",
+    "بحسب",
+    "لقد",
+    "كذلك",
+    "آخر",
+    "غير",
+    "سوى",
+    "عام",
+    "العام",
 )
 NISBA_RE = re.compile(r"..+(?:ي|يه|يين|يون|يات)$")
 LATIN_RE = re.compile(r"[A-Za-z]")
 DASH_SLASH_COLON = frozenset("-–—/:+")
-NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | frozenset(HUNDREDS) | frozenset(VAGUE) \
-    | frozenset(SCALE_ALONE) | frozenset(SCALE_DUAL) | frozenset(FRACTIONS)
+NUMBER_WORDS = (
+    frozenset(UNITS)
+    | frozenset(TENS)
+    | frozenset(HUNDREDS)
+    | frozenset(VAGUE)
+    | frozenset(SCALE_ALONE)
+    | frozenset(SCALE_DUAL)
+    | frozenset(FRACTIONS)
+)
 
 
 def _has(word: str, stems: frozenset[str], article: bool | None = None) -> bool:
@@ -188,8 +424,10 @@ class _Sentence:
             return False  # the same, when the noun glued to the number is unit-like (15عاما)
         # scores, clock times, ids: a number joined to another by - / : + (a unit word may end a
         # sentence part before a colon or dash: استغرق 90 دقيقة -)
-        if any(0 <= k < len(toks) and toks[k].kind == "sym" and toks[k].text in DASH_SLASH_COLON
-               for k in (m.start - 1, *((m.end,) if toks[m.end - 1].kind == "num" or not loose else ()))):
+        if any(
+            0 <= k < len(toks) and toks[k].kind == "sym" and toks[k].text in DASH_SLASH_COLON
+            for k in (m.start - 1, *((m.end,) if toks[m.end - 1].kind == "num" or not loose else ()))
+        ):
             return False
         # a definite number: a rank or a reference (الثالث, الخمس سنوات الماضية), unless it has a
         # currency, measure or percent marker (الألف متر)
@@ -199,12 +437,21 @@ class _Sentence:
             return False  # "and a half" after a noun (عامين ونصف, سنة ونصف سنة)
         if _has(before, ID_CONTEXT) or _has(before, MONTHS) or _has(after, MONTHS) or _has(before, WEEKDAYS, True):
             return False
-        literals = [t.text for t in toks[m.core_start:m.end] if t.kind == "num"]
+        literals = [t.text for t in toks[m.core_start : m.end] if t.kind == "num"]
         # A year-like number is a count only before an indefinite noun (2000 شخص), never after a
         # year word or a definite noun (كأس العالم 2018, رؤية 2030).
-        if m.marker is None and m.modifier in (None, "lt", "le") and any(map(_year_like, literals)) and (
-            m.is_range or _has(before, YEAR_CONTEXT) or before.startswith("ال") or not self._noun(after)
-            or after.startswith("ال") or after in ("م", "ه")
+        if (
+            m.marker is None
+            and m.modifier in (None, "lt", "le")
+            and any(map(_year_like, literals))
+            and (
+                m.is_range
+                or _has(before, YEAR_CONTEXT)
+                or before.startswith("ال")
+                or not self._noun(after)
+                or after.startswith("ال")
+                or after in ("م", "ه")
+            )
         ):
             return False
         if any(_digits(t) and (t[0] == "0" and len(t) > 1 or len(t) >= 9) for t in literals):
@@ -217,8 +464,11 @@ class _Sentence:
         one_word = m.start == m.core_start and m.number.end - m.core_start == 1 and (m.end == m.number.end or loose)
         lone = [stem for _, stem in splits(core.text)] if one_word and core.kind == "word" else []
         # The tail of an ordinal (السادس عشر) or "and a half" after a noun (عامين ونصف).
-        if lone and (lone[0] in TEEN_TAIL and (before.startswith("ال") and len(before) > 3 or _has(before, frozenset(UNITS)))
-                     or core.text == "و" + HALF):
+        if lone and (
+            lone[0] in TEEN_TAIL
+            and (before.startswith("ال") and len(before) > 3 or _has(before, frozenset(UNITS)))
+            or core.text == "و" + HALF
+        ):
             return False
         if q.kind == "fraction" and (_has(after, FINAL) or any(PRICE == s for _, s in splits(core.text))):
             return False
@@ -253,9 +503,7 @@ class _Sentence:
 
     @staticmethod
     def _noun(word: str) -> bool:
-        return bool(word) and word.isalpha() and word not in STOP and not any(
-            stem in NUMBER_WORDS for _, stem in splits(word)
-        )
+        return bool(word) and word.isalpha() and word not in STOP and not any(stem in NUMBER_WORDS for _, stem in splits(word))
 
     # TIME ---------------------------------------------------------------------------------------
 
@@ -424,15 +672,20 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
             quantity = _read(text, qty, s_end)
             entity = _nearest(owned.get(qty, []), qty)
             time = _nearest(by_label["TIME"].get(index, []), qty)
-            records.append({
-                "text": text[qty.start:qty.end], "start": qty.start, "end": qty.end,
-                **quantity.to_dict(),
-                "entity": text[entity.start:entity.end] if entity else None,
-                "entity_start": entity.start if entity else None,
-                "entity_end": entity.end if entity else None,
-                "time": text[time.start:time.end] if time else None,
-                "time_start": time.start if time else None,
-                "time_end": time.end if time else None,
-                "sentence": text[s_start:s_end], "sentence_start": s_start,
-            })
+            records.append(
+                {
+                    "text": text[qty.start : qty.end],
+                    "start": qty.start,
+                    "end": qty.end,
+                    **quantity.to_dict(),
+                    "entity": text[entity.start : entity.end] if entity else None,
+                    "entity_start": entity.start if entity else None,
+                    "entity_end": entity.end if entity else None,
+                    "time": text[time.start : time.end] if time else None,
+                    "time_start": time.start if time else None,
+                    "time_end": time.end if time else None,
+                    "sentence": text[s_start:s_end],
+                    "sentence_start": s_start,
+                }
+            )
     return records
