@@ -63,6 +63,9 @@ def test_overrides_are_typed_and_validated() -> None:
         load_config("configs/tiny.yaml", ["train.epoch=3"])
     with pytest.raises(ConfigError, match="expected dotted"):
         load_config("configs/tiny.yaml", ["train.epochs"])
+    assert load_config("configs/tiny.yaml", ["train.fast_dropout=0"]).train.fast_dropout == 0.0
+    with pytest.raises(ConfigError, match="train.fast_dropout"):
+        load_config("configs/tiny.yaml", ["train.fast_dropout=1"])
 
 
 def test_data_root_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

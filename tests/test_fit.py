@@ -15,7 +15,7 @@ from huggingface_hub import ModelCard
 
 import train.fit as fit_module
 from train.cli import main
-from train.engine import tf32
+from train.engine import set_dropout, tf32
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
@@ -101,12 +101,26 @@ def test_resume_after_interruption_matches_uninterrupted(data_dir: Path, tmp_pat
 
 
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(fit_args(data_dir, tmp_path / "fast", "train.engine=fast", "train.batch_tokens=512")) == 0
+    assert main(fit_args(data_dir, tmp_path / "fast", "train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0")) == 0
     model = tmp_path / "fast" / "model"
+    assert "fast_dropout: 0.0" in (model / "run_config.yaml").read_text()
     for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
         assert (model / name).is_file(), name
     assert not (tmp_path / "fast" / "checkpoints").exists()
     assert "dev F1" in capsys.readouterr().out
+
+
+def test_fast_dropout_zero_makes_training_mode_deterministic(ner_model: Path) -> None:
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(ner_model).train()
+    ids = torch.randint(5, model.config.vocab_size, (4, 16))
+    assert not torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits), "dropout on: two draws differ"
+    set_dropout(model, 0.0)
+    with torch.no_grad():
+        trained = model(input_ids=ids).logits
+        assert torch.equal(trained, model.eval()(input_ids=ids).logits), "no dropout left, attention included"
+    assert json.loads((ner_model / "config.json").read_text())["hidden_dropout_prob"] > 0
 
 
 def test_missing_base_model_fails_at_once(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

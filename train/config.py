@@ -129,6 +129,13 @@ class TrainConfig(Strict):
         5e-4, gt=0, description="fast engine: peak learning rate for its larger token-budget batches (replaces learning_rate)"
     )
     compile: bool = Field(False, description="fast engine: torch.compile the model (dynamic shapes)")
+    fast_dropout: float | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        description="fast engine: the probability of every dropout layer while training (hidden, attention, "
+        "classifier); None keeps the base model's",
+    )
     empty_fraction: float = Field(
         1.0,
         gt=0,

@@ -50,6 +50,7 @@ class EngineSettings:
     sort_chunk: int = 1024
     bf16: bool = False
     compile: bool = False
+    dropout: float | None = None  # every nn.Dropout's probability while training; None keeps the model's
     logging_steps: int = 50
     evaluations_per_epoch: int = 1
     keep_best: bool = True
@@ -145,6 +146,14 @@ def train_model(
         return _train(model, input_ids, labels, settings, pad_id, on_evaluate, device)
 
 
+def set_dropout(model: torch.nn.Module, probability: float) -> None:
+    """Set every ``nn.Dropout`` of ``model`` (BERT's attention reads its module's ``p`` too); the saved
+    ``config.json`` keeps the base model's values, so later fine-tuning starts from those."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = probability
+
+
 @contextlib.contextmanager
 def tf32(enabled: bool):
     previous = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
@@ -160,6 +169,8 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
     cuda = device.type == "cuda"
     torch.manual_seed(settings.seed)
     model.to(device)
+    if settings.dropout is not None:
+        set_dropout(model, settings.dropout)
     rows = [torch.tensor(r, dtype=torch.long) for r in input_ids]
     golds = [torch.tensor(g, dtype=torch.long) for g in labels]
     lengths = [len(r) for r in rows]

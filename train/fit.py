@@ -223,6 +223,7 @@ def engine_settings(config: RunConfig) -> EngineSettings:
         pad_to_multiple_of=t.pad_to_multiple_of or 1,
         bf16=use_bf16(t.bf16),
         compile=t.compile,
+        dropout=t.fast_dropout,
         logging_steps=t.logging_steps,
         keep_best=t.keep_best,
         early_stopping_patience=t.early_stopping_patience if t.keep_best else None,
