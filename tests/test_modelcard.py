@@ -141,6 +141,15 @@ def test_body_sections(tmp_path: Path) -> None:
         assert f"@inproceedings{{{key}," in text
 
 
+def test_fast_engine_card_shows_the_settings_it_trained_with(tmp_path: Path) -> None:
+    train = {"engine": "fast", "learning_rate": 5e-5, "batch_size": 32, "fast_learning_rate": 5e-4, "batch_tokens": 2048}
+    config = {**CONFIG, "train": {**train, "fast_dropout": 0.0}}
+    main, full = ModelCard.load(_write(tmp_path, config=config)).text.split("<details>")
+    for row in ("| `train.fast_learning_rate` | 0.0005 |", "| `train.batch_tokens` | 2048 |", "| `train.fast_dropout` | 0.0 |"):
+        assert row in main
+    assert "`train.learning_rate`" not in main and "| `train.learning_rate` | 5e-05 |" in full
+
+
 def test_claims_card(tmp_path: Path) -> None:
     sources = [
         {

@@ -123,23 +123,21 @@ _INDEXED_METRICS: list[tuple[str, str, str, str, dict[str, str]]] = [
 ]
 
 
-# Settings shown up front; the rest of the resolved configuration sits in a collapsed table.
-MAIN_HYPERPARAMETERS = (
-    "base",
-    "max_length",
-    "epochs",
-    "max_steps",
-    "learning_rate",
-    "lr_scheduler",
-    "warmup_ratio",
-    "weight_decay",
-    "batch_size",
-    "gradient_accumulation_steps",
-    "seed",
-    "early_stopping_patience",
-    "bf16",
-    "fp16",
-)
+# Settings shown up front, by training engine; the rest of the resolved configuration sits in a collapsed table.
+_SHARED_HYPERPARAMETERS = ("base", "max_length", "engine", "epochs", "max_steps", "warmup_ratio", "weight_decay", "seed")
+MAIN_HYPERPARAMETERS = {
+    "trainer": _SHARED_HYPERPARAMETERS
+    + (
+        "learning_rate",
+        "lr_scheduler",
+        "batch_size",
+        "gradient_accumulation_steps",
+        "early_stopping_patience",
+        "bf16",
+        "fp16",
+    ),
+    "fast": _SHARED_HYPERPARAMETERS + ("fast_learning_rate", "batch_tokens", "fast_dropout", "bf16", "compile"),
+}
 
 
 def dataset_id(source: Mapping[str, str]) -> str:
@@ -216,7 +214,8 @@ def _body(
     ]
     source_lines = [_source_line(source) for source in data_sources]
     settings = _flatten(config)
-    main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in MAIN_HYPERPARAMETERS]
+    main = MAIN_HYPERPARAMETERS[config.get("train", {}).get("engine", "trainer")]
+    main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in main]
     config_rows = [[f"`{key}`", _cell(value)] for key, value in settings]
     procedure = (_table(["Hyperparameter", "Value"], main_rows) + "\n\n" if main_rows else "") + (
         f"<details>\n<summary>Full resolved configuration ({len(config_rows)} settings)</summary>\n\n"
