@@ -2,7 +2,7 @@
 baseline and project in the same run.
 
     python -m bench.gpu [--only throughput quality inference] [--size full|tiny] [--repeats 3]
-                        [--variants baseline project project+compile] [--quality-seeds 0 1 2] [--out gpu.json]
+                        [--variants baseline project project+nodrop project+compile] [--quality-seeds 0 1 2] [--out gpu.json]
 
 Runs where only torch, transformers, accelerate, numpy and safetensors are installed: it imports neither
 ``datasets`` nor ``seqeval`` nor the project's config code, and reads ``bench/data/`` (``make
@@ -148,6 +148,7 @@ def bench_throughput(args, data: dict, tokenizer) -> dict:
             bf16=True,
             logging_steps=0,
             compile=variant == "project+compile",
+            dropout=0.0 if variant == "project+nodrop" else None,
             **extra,
         )
 
@@ -280,7 +281,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-tokens", type=int, default=16384)
     parser.add_argument(
-        "--variants", nargs="+", choices=["baseline", "project", "project+compile"], default=["baseline", "project"]
+        "--variants", nargs="+", choices=["baseline", "project", "project+nodrop", "project+compile"], default=["baseline", "project"]
     )
     parser.add_argument("--quality-seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--quality-epochs", type=float, default=3)
