@@ -281,7 +281,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-tokens", type=int, default=16384)
     parser.add_argument(
-        "--variants", nargs="+", choices=["baseline", "project", "project+nodrop", "project+compile"], default=["baseline", "project"]
+        "--variants",
+        nargs="+",
+        choices=["baseline", "project", "project+nodrop", "project+compile"],
+        default=["baseline", "project"],
     )
     parser.add_argument("--quality-seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--quality-epochs", type=float, default=3)
