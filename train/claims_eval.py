@@ -7,7 +7,9 @@ inclusiveness, as the hand-written ``record`` of each gold span says), overall a
 approximate subsets. ``normalizer`` scores the normalizer alone on the gold spans.
 
 Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
-(:func:`train.rules.readable_claims`), and on its raw spans (``<model dir> (raw spans)``).
+(:func:`train.rules.readable_claims`), and on its raw spans (``<model dir> (raw spans)``). When the
+split has several gold sources (the seed, the test articles, the blind test articles), every source is
+also scored alone.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def score(articles: list[Article], predicted: list[list[Span]], records: dict) -
 
 
 def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "test") -> dict:
-    """``{"rules": ..., "<model dir>": ..., "normalizer": ...}`` on the gold articles of ``split``."""
+    """``{"rules": ..., "<model dir>": ..., "normalizer": ...}`` on the gold articles of ``split``; when
+    the split has several gold sources, the same scores for each of them under ``"sources"``."""
     from train.tagging import Document, ModelTagger
 
     articles: list[Article] = []
@@ -91,23 +94,38 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
     for source in gold_sources(config, split):
         articles += read_source(config, source)
         records.update(gold_records(config, source))
-    results = {"articles": len(articles), "gold_qty": len(records)}
-    results["rules"] = score(articles, [find_claims(a.text) for a in articles], records)
+    systems = {"rules": [find_claims(a.text) for a in articles]}
     documents = [Document(a.id, a.text, a.source, a.sentences) for a in articles]
     for model_dir in model_dirs:
         tagger = ModelTagger(str(model_dir), config.train.eval_batch_size)
         predicted = [[span for span, _ in spans] for spans in tagger.spans(documents)]
-        checked = [readable_claims(a.text, spans) for a, spans in zip(articles, predicted)]
-        results[str(model_dir)] = score(articles, checked, records)
-        results[f"{model_dir} (raw spans)"] = score(articles, predicted, records)
-    gold_spans = [[s for s in a.spans if s.layer == "claims"] for a in articles]
-    results["normalizer"] = record_accuracy(articles, gold_spans, records)
+        systems[str(model_dir)] = [readable_claims(a.text, spans) for a, spans in zip(articles, predicted)]
+        systems[f"{model_dir} (raw spans)"] = predicted
+    results = _scores(articles, systems, records)
+    names = list(dict.fromkeys(a.source for a in articles))
+    if len(names) > 1:
+        results["sources"] = {
+            name: _scores(articles, systems, records, [i for i, a in enumerate(articles) if a.source == name]) for name in names
+        }
+    return results
+
+
+def _scores(articles: list[Article], systems: dict, records: dict, chosen: list[int] | None = None) -> dict:
+    """Every system's :func:`score` on the articles at the indices ``chosen`` (all by default)."""
+    chosen = list(range(len(articles))) if chosen is None else chosen
+    mine = [articles[i] for i in chosen]
+    ids = {a.id for a in mine}
+    kept = {key: record for key, record in records.items() if key[0] in ids}
+    results = {"articles": len(mine), "gold_qty": len(kept)}
+    for name, predicted in systems.items():
+        results[name] = score(mine, [predicted[i] for i in chosen], kept)
+    results["normalizer"] = record_accuracy(mine, [[s for s in a.spans if s.layer == "claims"] for a in mine], kept)
     return results
 
 
 def format_comparison(results: dict) -> str:
     """Systems as rows: strict F1 per label, micro F1, record accuracy (all, vague, approx)."""
-    systems = [k for k in results if k not in ("articles", "gold_qty", "normalizer")]
+    systems = [k for k in results if k not in ("articles", "gold_qty", "normalizer", "sources")]
     header = ["system", "QTY F1", "ENT F1", "TIME F1", "micro F1", "records", "vague", "approx"]
     rows = []
     for name in systems:
@@ -144,6 +162,9 @@ def report_claims(model_dirs: list[Path], split: str = "test") -> dict:
         return results
     print(f"\nclaims on the gold {split} articles ({results['articles']} articles, {results['gold_qty']} gold QTY records)")
     print(format_comparison(results))
+    for name, part in results.get("sources", {}).items():
+        print(f"\n  of which source {name} ({part['articles']} articles, {part['gold_qty']} gold QTY records)")
+        print(format_comparison(part))
     for model_dir in model_dirs:
         atomic_write_json(model_dir / f"claims_eval_{split}.json", results)
     return results
