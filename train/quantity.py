@@ -54,6 +54,9 @@ Forms covered
   kind ``measure``, flagged as a duration), other measures (``درجة``, ``نقطة``, ``نقطة مئوية``,
   ``حصاناً``, ``بوصة``, ``فدان``...) and currency subunits (``22 سنتا``, ``قرش``, ``فلس``: kind
   ``money``, currency None). A unit of time after a year-like number (``2014 عام``) is not read.
+  A duration continued with a smaller unit of time reads in its first unit: ``18 ساعة و45 دقيقة`` =
+  18.75 (hours), ``10 سنوات و6 أشهر`` = 10.5 (years); seconds to weeks and months to centuries
+  combine within their group only.
 * A per-unit denominator glued to a money or measure unit (``75.30 دولار للبرميل`` USD,
   ``4.5 ليرات للدولار``, ``60 ميلاً بالساعة``, ``للبرميل الواحد``): in the unit, as written; not when a
   definite word follows it (``للعام المقبل`` is a time).
@@ -417,52 +420,21 @@ CUBIC = frozenset(_keys({"مكعب": 0, "مكعبا": 0, "مكعبة": 0}))
 # units, other measures and currency subunits. A number followed by one of them is a measure (money
 # for the subunits), not a count of them. Time units are flagged: the rule tagger treats a duration
 # after قبل/بعد/منذ as locating an event in time.
-TIME_UNIT_WORDS = frozenset(
-    _keys(
-        {
-            w: 0
-            for w in (
-                "ثانية",
-                "ثوان",
-                "ثواني",
-                "ثانيتين",
-                "دقيقة",
-                "دقائق",
-                "دقيقتين",
-                "ساعة",
-                "ساعات",
-                "ساعتين",
-                "يوم",
-                "يوما",
-                "أيام",
-                "يومين",
-                "ليلة",
-                "ليال",
-                "ليالي",
-                "أسبوع",
-                "أسبوعا",
-                "أسابيع",
-                "أسبوعين",
-                "شهر",
-                "شهرا",
-                "أشهر",
-                "شهور",
-                "شهرين",
-                "سنة",
-                "سنوات",
-                "سنين",
-                "سنتين",
-                "عام",
-                "عاما",
-                "أعوام",
-                "عامين",
-                "قرن",
-                "قرنا",
-                "قرون",
-            )
-        }
-    )
-)
+# Units of time with their length in a family: seconds (``s``), months (``m``), nights (``n``, alone).
+# A duration continued with a smaller unit of its family reads in its first unit (18.75 hours).
+_TIME_UNITS: dict[tuple[str, int], tuple[str, ...]] = {
+    ("s", 1): ("ثانية", "ثوان", "ثواني", "ثانيتين"),
+    ("s", 60): ("دقيقة", "دقائق", "دقيقتين"),
+    ("s", 3600): ("ساعة", "ساعات", "ساعتين"),
+    ("s", 86400): ("يوم", "يوما", "أيام", "يومين"),
+    ("s", 604800): ("أسبوع", "أسبوعا", "أسابيع", "أسبوعين"),
+    ("n", 1): ("ليلة", "ليال", "ليالي"),
+    ("m", 1): ("شهر", "شهرا", "أشهر", "شهور", "شهرين"),
+    ("m", 12): ("سنة", "سنوات", "سنين", "سنتين", "عام", "عاما", "أعوام", "عامين"),
+    ("m", 1200): ("قرن", "قرنا", "قرون"),
+}
+TIME_UNIT_LENGTHS: dict[str, tuple[str, int]] = _keys({w: length for length, words in _TIME_UNITS.items() for w in words})
+TIME_UNIT_WORDS = frozenset(TIME_UNIT_LENGTHS)
 OTHER_UNIT_WORDS = frozenset(
     _keys(
         {
@@ -939,6 +911,18 @@ class Grammar:
             return None
         return mark
 
+    def compound_duration(self, num: Num, mark: Marker) -> Num | None:
+        """``18 ساعة و45 دقيقة``: a duration continued with ``و``, a number and a smaller unit of time
+        of the same family, read in the first unit (18.75 hours; ``10 سنوات و6 أشهر`` = 10.5 years)."""
+        rest = self.number(mark.end, _conj)
+        if num.vague or rest is None or rest.vague or rest.fraction:
+            return None
+        hit = self.word(rest.end, TIME_UNIT_LENGTHS)
+        family, length = TIME_UNIT_LENGTHS[self.toks[mark.start].text]
+        if hit is None or TIME_UNIT_LENGTHS[hit[1]][0] != family or TIME_UNIT_LENGTHS[hit[1]][1] >= length:
+            return None
+        return replace(num, end=rest.end + 1, value=num.value + rest.value * Fraction(TIME_UNIT_LENGTHS[hit[1]][1], length))
+
     def known_marker(self, i: int) -> Marker | None:
         if self.sym(i, PERCENT_SIGNS):
             return Marker(i + 1, "percent", "%")
@@ -1042,6 +1026,8 @@ class Grammar:
                 return None
             mark = self.marker_after(num)
             end = mark.end if mark else num.end
+            if mark is not None and mark.time and (longer := self.compound_duration(num, mark)):
+                num, end = longer, longer.end
         if sign:
             mark = Marker(core, "money", *CURRENCY_SIGNS[sign])
         if (suffix := self.suffix_modifier(end)) and (
