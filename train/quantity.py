@@ -917,11 +917,14 @@ class Grammar:
         rest = self.number(mark.end, _conj)
         if num.vague or rest is None or rest.vague or rest.fraction:
             return None
-        hit = self.word(rest.end, TIME_UNIT_LENGTHS)
-        family, length = TIME_UNIT_LENGTHS[self.toks[mark.start].text]
-        if hit is None or TIME_UNIT_LENGTHS[hit[1]][0] != family or TIME_UNIT_LENGTHS[hit[1]][1] >= length:
+        second = self.word(rest.end, TIME_UNIT_LENGTHS)
+        if second is None:
             return None
-        return replace(num, end=rest.end + 1, value=num.value + rest.value * Fraction(TIME_UNIT_LENGTHS[hit[1]][1], length))
+        family, length = TIME_UNIT_LENGTHS[self.toks[mark.start].text]
+        second_family, second_length = TIME_UNIT_LENGTHS[second[1]]
+        if second_family != family or second_length >= length:
+            return None
+        return replace(num, end=rest.end + 1, value=num.value + rest.value * Fraction(second_length, length))
 
     def known_marker(self, i: int) -> Marker | None:
         if self.sym(i, PERCENT_SIGNS):
