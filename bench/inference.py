@@ -50,6 +50,27 @@ def pipeline_words(pipe, words: list[str]) -> list[str]:
     return labels
 
 
+def linear_floor(model, tokens: int, repeats: int = 3) -> float:
+    """Seconds the model's ``nn.Linear`` layers alone take over ``tokens`` rows at once (median of
+    ``repeats``, after one warm-up pass): a lower bound for any method that runs every sub-word through
+    the model at its precision, however it batches; attention, GELU, LayerNorm and padding come on top."""
+    device, dtype = next(model.parameters()).device, next(model.parameters()).dtype
+    layers = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    inputs = {n: torch.randn(tokens, n, device=device, dtype=dtype) for n in {m.in_features for m in layers}}
+    times = []
+    with torch.inference_mode():
+        for _ in range(repeats + 1):
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+            for layer in layers:
+                layer(inputs[layer.in_features])
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            times.append(time.perf_counter() - started)
+    return median(times[1:])
+
+
 def compare_inference(model, tokenizer, sentences: list[list[str]], repeats: int, batch_size: int = 64) -> dict:
     """Both methods ``repeats`` times, alternately, after one untimed warm-up call of each."""
     model.eval()
@@ -98,6 +119,8 @@ def compare_inference(model, tokenizer, sentences: list[list[str]], repeats: int
         seconds = median(runs[name])
         result[name] = {"seconds": seconds, "tokens_per_second": sub_words / seconds, "words_per_second": words / seconds}
     result["ratio"] = result["project"]["tokens_per_second"] / result["pipeline"]["tokens_per_second"]
+    floor = linear_floor(model, sub_words)
+    result["linear_floor"] = {"seconds": floor, "max_ratio": result["pipeline"]["seconds"] / floor}
     return result
 
 
@@ -111,4 +134,6 @@ def format_inference(result: dict, title: str) -> str:
         + f"\nproject / pipeline: {result['ratio']:.2f}x; identical word labels "
         f"{result['identical_word_labels']:,}/{result['words']:,}, "
         f"identical sentences {result['identical_sentences']}/{result['sentences']}"
+        f"\nlinear layers alone over the {result['sub_words']:,} sub-words: {result['linear_floor']['seconds']:.2f}s, "
+        f"so no method at this precision passes {result['linear_floor']['max_ratio']:.1f}x the pipeline"
     )

@@ -113,7 +113,9 @@ class TrainConfig(Strict):
     early_stopping_patience: int | None = Field(2, ge=1, description="needs keep_best")
     bf16: Literal["auto"] | bool = "auto"
     group_by_length: bool = True
-    pad_to_multiple_of: int | None = 8
+    pad_to_multiple_of: Literal["auto"] | int | None = Field(
+        "auto", description="round batch widths up to this multiple; auto: 8 on a GPU, none on a CPU"
+    )
     logging_steps: int = 50
     save_total_limit: int = 2
     dataloader_num_workers: int = 0

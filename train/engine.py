@@ -4,8 +4,9 @@ The transformers ``Trainer`` spends more time per step on bookkeeping than a sma
 spends on its forward and backward pass. This loop keeps only what training needs:
 
 * token-budget batches: windows are shuffled, sorted by length inside chunks, cut into batches of at
-  most ``batch_tokens`` padded tokens (width rounded up to a multiple of 8), and the batches shuffled
-  with the seed, so there is little padding and every step does about the same work;
+  most ``batch_tokens`` padded tokens, and the batches shuffled with the seed, so there is little
+  padding and every step does about the same work (widths are rounded up to a multiple of 8 on CUDA
+  only: elsewhere rounding just adds padded work, see :func:`pad_multiple`);
 * fused AdamW (one kernel for all parameters, on CUDA and on CPU) with decoupled weight decay (not on
   biases and LayerNorm), linear warmup and decay, gradient clipping;
 * on CUDA: bf16 autocast, TF32 matmuls, pinned host memory and non-blocking copies; the running loss
@@ -28,6 +29,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import torch
 
@@ -46,7 +48,7 @@ class EngineSettings:
     warmup_ratio: float = 0.1
     max_grad_norm: float | None = 1.0
     seed: int = 42
-    pad_to_multiple_of: int = 8
+    pad_to_multiple_of: int | Literal["auto"] | None = "auto"
     sort_chunk: int = 1024
     bf16: bool = False
     compile: bool = False
@@ -66,6 +68,14 @@ class EngineResult:
     padded_tokens: int = 0
     history: list[dict] = field(default_factory=list)
     best_score: float | None = None
+
+
+def pad_multiple(setting: int | Literal["auto"] | None, *, cuda: bool) -> int:
+    """The multiple batch widths are rounded up to: ``"auto"`` is 8 on CUDA (tensor-core tiles) and 1 on
+    a CPU, where a rounded width is only more padded work (bench/RESULTS.md); ``None`` is 1."""
+    if setting == "auto":
+        return 8 if cuda else 1
+    return setting or 1
 
 
 def padded_width(length: int, multiple: int) -> int:
@@ -174,13 +184,14 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
     rows = [torch.tensor(r, dtype=torch.long) for r in input_ids]
     golds = [torch.tensor(g, dtype=torch.long) for g in labels]
     lengths = [len(r) for r in rows]
+    multiple = pad_multiple(settings.pad_to_multiple_of, cuda=cuda)
 
     def plan(epoch: int) -> list[list[int]]:
         return token_batches(
             lengths,
             settings.batch_tokens,
             seed=settings.seed * 1000 + epoch,
-            multiple=settings.pad_to_multiple_of,
+            multiple=multiple,
             sort_chunk=settings.sort_chunk,
             max_batch_size=settings.max_batch_size,
         )
@@ -208,7 +219,7 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
         for b, batch in enumerate(batches, start=1):
             if step >= total:
                 break
-            inputs = collate([rows[i] for i in batch], [golds[i] for i in batch], pad_id, settings.pad_to_multiple_of)
+            inputs = collate([rows[i] for i in batch], [golds[i] for i in batch], pad_id, multiple)
             if cuda:
                 inputs = {k: v.pin_memory().to(device, non_blocking=True) for k, v in inputs.items()}
             result.real_tokens += sum(lengths[i] for i in batch)

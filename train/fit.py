@@ -33,7 +33,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from train.config import RunConfig, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
-from train.engine import EngineSettings, train_model
+from train.engine import EngineSettings, pad_multiple, train_model
 from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS
@@ -195,7 +195,9 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
         args=training_arguments(config, checkpoints, has_validation),
         train_dataset=encoded["train"],
         eval_dataset=encoded["validation"] if has_validation else None,
-        data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=config.train.pad_to_multiple_of),
+        data_collator=DataCollatorForTokenClassification(
+            tokenizer, pad_to_multiple_of=pad_multiple(config.train.pad_to_multiple_of, cuda=torch.cuda.is_available())
+        ),
         processing_class=tokenizer,
         compute_metrics=metrics_function(names),
         callbacks=callbacks,
@@ -220,7 +222,7 @@ def engine_settings(config: RunConfig) -> EngineSettings:
         weight_decay=t.weight_decay,
         warmup_ratio=t.warmup_ratio,
         seed=t.seed,
-        pad_to_multiple_of=t.pad_to_multiple_of or 1,
+        pad_to_multiple_of=t.pad_to_multiple_of,
         bf16=use_bf16(t.bf16),
         compile=t.compile,
         dropout=t.fast_dropout,

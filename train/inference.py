@@ -1,5 +1,6 @@
-"""Batched prediction of one label per word for many sentences: sorted by length, padded to a
-multiple of 8, under ``torch.inference_mode``, merged back from windows to sentences."""
+"""Batched prediction of one label per word for many sentences: sorted by length, padded to the
+longest window of each batch (rounded up to a multiple of 8 on CUDA only), under
+``torch.inference_mode``, merged back from windows to sentences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.encoding import build_windows
+from train.engine import pad_multiple, padded_width
 
 
 def predict_words(
@@ -25,12 +27,13 @@ def predict_words(
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids), reverse=True)
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id
+    multiple = pad_multiple("auto", cuda=device.type == "cuda")
     model.eval()
     batches = range(0, len(order), batch_size)
     with torch.inference_mode():
         for begin in tqdm(batches, desc="predict", disable=not progress, unit="batch"):
             batch = [windows[i] for i in order[begin : begin + batch_size]]
-            width = -(-max(len(w.input_ids) for w in batch) // 8) * 8
+            width = padded_width(max(len(w.input_ids) for w in batch), multiple)
             ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for i, window in enumerate(batch):

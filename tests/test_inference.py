@@ -1,0 +1,51 @@
+"""Batched prediction: batch widths (rounded on CUDA only) and labels that do not depend on batching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
+
+from train.engine import pad_multiple, padded_width, token_batches
+from train.inference import predict_words
+
+SENTENCES = [
+    "قال وزير الخارجية الأردني في عمان إن نحو 6500 شخص غادروا المنطقة".split(),
+    "رويترز".split(),
+    "وأضاف أن الحكومة ستنفق 15 مليار دولار خلال العامين المقبلين على مشاريع البنية التحتية في البلاد".split(),
+    "ارتفع المؤشر 2.5 في المئة".split(),
+]
+
+
+@pytest.mark.parametrize(
+    ("setting", "cuda", "expected"), [("auto", True, 8), ("auto", False, 1), (16, False, 16), (None, True, 1)]
+)
+def test_pad_multiple_rounds_widths_on_cuda_only_unless_set(setting, cuda: bool, expected: int) -> None:
+    assert pad_multiple(setting, cuda=cuda) == expected
+
+
+def test_token_batches_keep_the_budget_at_the_rounded_width() -> None:
+    lengths = [3, 17, 9, 30, 12, 5, 21, 8] * 5
+    for multiple in (1, 8):
+        batches = token_batches(lengths, 64, seed=0, multiple=multiple)
+        assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+        for batch in batches:
+            width = padded_width(max(lengths[i] for i in batch), multiple)
+            assert len(batch) == 1 or len(batch) * width <= 64
+
+
+def test_cpu_batches_are_as_wide_as_their_longest_window_and_labels_do_not_depend_on_batching(ner_model: Path) -> None:
+    model = AutoModelForTokenClassification.from_pretrained(ner_model)
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(ner_model)
+    widths: list[int] = []
+    model.register_forward_pre_hook(lambda _, args, kwargs: widths.append(kwargs["input_ids"].shape[1]), with_kwargs=True)
+    one_by_one = [predict_words(model, tokenizer, [s], batch_size=1)[0] for s in SENTENCES]
+    longest = [len(tokenizer(s, is_split_into_words=True)["input_ids"]) for s in SENTENCES]
+    assert widths == longest
+    widths.clear()
+    together = predict_words(model, tokenizer, SENTENCES, batch_size=2)
+    assert widths == [max(sorted(longest)[2:]), max(sorted(longest)[:2])]
+    assert [[label for label, _ in s] for s in together] == [[label for label, _ in s] for s in one_by_one]
+    for alone, batched in zip(one_by_one, together):
+        assert [p for _, p in batched] == pytest.approx([p for _, p in alone], abs=1e-5)
