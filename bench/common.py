@@ -1,5 +1,6 @@
-"""Shared helpers of the benchmarks: medians, peak memory, device description, tables and JSON output
-(under bench/out/, or the folder ``BENCH_OUT`` names).
+"""Shared helpers of the benchmarks: medians, peak memory, device description, tables, JSON output
+(under bench/out/, or the folder ``BENCH_OUT`` names), and the summary of a quality run (both recipes,
+several seeds, time to the baseline's F1) that the CPU and GPU sets share.
 
 Imports only the standard library and torch, so the GPU set can use it where ``datasets`` is absent.
 """
@@ -95,3 +96,50 @@ def write_json(name: str, payload: dict) -> Path:
     path = OUT / name
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
     return path
+
+
+def summarize_quality(runs: list[dict]) -> dict:
+    """Mean and spread per recipe; the project's training time to reach the baseline's mean final F1 (both modes)."""
+    summary = {}
+    for recipe in ("baseline", "project"):
+        mine = [r for r in runs if r["recipe"] == recipe]
+        if mine:
+            summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
+    if len(summary) < 2:
+        return summary
+    target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
+    reached = []
+    for run in (r for r in runs if r["recipe"] == "project"):
+        hit = next(
+            (h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None
+        )
+        reached.append(hit["train_seconds"] if hit else None)
+    baseline_time = summary["baseline"]["train_seconds"]["mean"]
+    summary["time_to_baseline_f1"] = {
+        "target_conlleval_f1": target[0],
+        "target_strict_f1": target[1],
+        "project_seconds": reached,
+        "ratio_to_baseline_time": [s / baseline_time if s is not None else None for s in reached],
+    }
+    return summary
+
+
+def show_quality(summary: dict) -> None:
+    """The printed table of a :func:`summarize_quality` result."""
+    if "time_to_baseline_f1" not in summary:
+        return print(summary)
+    rows = [
+        [
+            recipe,
+            f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
+            f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
+            f"{s['train_seconds']['mean']:.0f}",
+            len(s["strict_f1"]["values"]),
+        ]
+        for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
+    ]
+    print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
+    print(
+        "project time to the baseline's mean final F1, as a fraction of the baseline's time:",
+        summary["time_to_baseline_f1"]["ratio_to_baseline_time"],
+    )

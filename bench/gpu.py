@@ -14,8 +14,9 @@ bench-gpu-prep``: ANERcorp encoded with the mini BERT's tokenizer and a copy of 
    autocast, fused AdamW, TF32, ``--batch-tokens`` length-grouped batches; ``project+compile`` the
    same under torch.compile). Real (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
 2. Time to quality, mini BERT: per seed, the baseline for ``--quality-epochs`` epochs against the
-   project's default recipe (batch_tokens 2048, lr 5e-4, keep-best on validation); test entity F1
-   (strict IOB2 and conlleval rules, computed here) and the project's training time to the baseline's F1.
+   project's default recipe (configs/mini.yaml: batch_tokens 2048, lr 5e-4, no dropout, keep-best on
+   validation); test entity F1 (strict IOB2 and conlleval rules, computed here) and the project's training
+   time to the baseline's mean final F1 in both modes.
 3. Inference (``bench.inference``): ``predict_words`` (what ``tag`` runs) against the token-classification
    pipeline sentence by sentence, on the ant-news sentences of ``bench/data/ant-sentences.json``, with the
    mini BERT and with the BERT-base shape (heads initialised with seed 0); times and identical labels.
@@ -36,12 +37,12 @@ import torch
 from transformers import AutoModelForTokenClassification, BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
 
 from bench.baseline import train_baseline
-from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, spread, table, write_json
+from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, show_quality, summarize_quality, table, write_json
 from bench.inference import compare_inference, format_inference
-from train.engine import EngineSettings, padded_width, train_model
+from train.engine import EngineSettings, pad_multiple, padded_width, train_model
 
 DATA = Path(__file__).resolve().parent / "data"
-PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01}
+PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01, "dropout": 0.0}
 
 
 def chunks(tags: list[str], strict: bool) -> set[tuple[str, int, int]]:
@@ -75,7 +76,7 @@ def predict_tags(model, split: dict, names: list[str], pad_id: int, batch_size: 
     with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
         for begin in range(0, len(order), batch_size):
             batch = order[begin : begin + batch_size]
-            width = padded_width(len(split["input_ids"][batch[0]]), 8)
+            width = padded_width(len(split["input_ids"][batch[0]]), pad_multiple("auto", cuda=device.type == "cuda"))
             ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for k, i in enumerate(batch):
@@ -242,18 +243,7 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
             }
         )
         print(f"  project seed {seed}: {dict((k, v) for k, v in runs[-1].items() if k != 'history')}", flush=True)
-    summary = {}
-    for recipe in ("baseline", "project"):
-        mine = [r for r in runs if r["recipe"] == recipe]
-        summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
-    target = summary["baseline"]["conlleval_f1"]["mean"]
-    base_time = summary["baseline"]["train_seconds"]["mean"]
-    reached = [
-        next((h["train_seconds"] for h in r["history"] if h["test"]["conlleval_f1"] >= target), None)
-        for r in runs
-        if r["recipe"] == "project"
-    ]
-    summary["time_to_baseline_f1_ratio"] = [s / base_time if s is not None else None for s in reached]
+    summary = summarize_quality(runs)
     return {"epochs": epochs, "project_recipe": PROJECT_QUALITY, "runs": runs, "summary": summary}
 
 
@@ -325,23 +315,8 @@ def main() -> None:
         for variant, error in t["errors"].items():
             print(f"{variant} failed: {error}")
     if "quality" in report:
-        q = report["quality"]["summary"]
         print(f"\nMini BERT on ANERcorp test, {report['quality']['epochs']} epochs:")
-        print(
-            table(
-                ["recipe", "strict F1", "conlleval F1", "train s"],
-                [
-                    [
-                        r,
-                        f"{100 * q[r]['strict_f1']['mean']:.2f} ± {100 * q[r]['strict_f1']['std']:.2f}",
-                        f"{100 * q[r]['conlleval_f1']['mean']:.2f} ± {100 * q[r]['conlleval_f1']['std']:.2f}",
-                        q[r]["train_seconds"]["mean"],
-                    ]
-                    for r in ("baseline", "project")
-                ],
-            )
-        )
-        print(f"project time to the baseline's F1 / baseline time: {q['time_to_baseline_f1_ratio']}")
+        show_quality(report["quality"]["summary"])
     for name, result in report.get("inference", {}).items():
         print(format_inference(result, f"Inference on {where}, {name}, median of {args.repeats}"))
     print(f"\nwrote {path}")

@@ -5,8 +5,10 @@
 # Needs only torch, transformers, accelerate, numpy, safetensors; no network. Extra arguments go to every
 # bench.gpu call. Sections run in order of importance, each its own process writing <section>.json under
 # bench/out/ (or $BENCH_OUT), copied to $OUT at once when set, so a run stopped at its time limit keeps what
-# it finished; the log is gpu-log.txt beside them. Path check on a CPU, leaving bench/out/ alone:
-#   BENCH_OUT=/tmp/gpu-check PY=.venv/bin/python bash bench/gpu.sh --size tiny --repeats 1   (BENCH_COMPILE=1: + compile)
+# it finished; the log is gpu-log.txt beside them. Path check on a CPU, leaving bench/out/ alone, with the
+# packages the device lacks hidden (bench/without_extras/sitecustomize.py):
+#   PYTHONPATH=bench/without_extras BENCH_OUT=/tmp/gpu-check PY=.venv/bin/python bash bench/gpu.sh --size tiny --repeats 1
+#   (BENCH_COMPILE=1: + compile)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3}
@@ -34,7 +36,7 @@ section inference --only inference "$@"
 echo "== overhead: bench.overhead" | tee -a "$LOG"
 models=tiny  # the BERT-base rows only where a GPU runs them in seconds
 command -v nvidia-smi >/dev/null && models="tiny base"
-$PY -m bench.overhead --model $models 2>&1 | tee -a "$LOG" || status=1
+$PY -m bench.overhead --profile --model $models 2>&1 | tee -a "$LOG" || status=1
 if [ -n "${OUT:-}" ]; then cp "$RESULTS/overhead.json" "$LOG" "$OUT/" 2>/dev/null; fi
 # torch.compile: measured once (bench/RESULTS.md G1: 41-137 s of compiling, recompiles on new widths); opt in
 # with BENCH_COMPILE=1, so the default set stays within the 8-minute budget.

@@ -1,15 +1,16 @@
 """The fast engine's own per-step host work: ``train.engine.train_model`` against a bare loop over the
 same batches, collated beforehand, on a model so small that its arithmetic is a minor share of a step.
 
-    python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda] [--model tiny base]
+    python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda] [--model tiny base] [--profile]
 
 One epoch of ANERcorp train from ``bench/data/anercorp.pt`` (``make bench-gpu-prep``) with a 1-layer BERT
 (``tiny``: hidden 32, vocabulary 30000) and, with ``--model base``, the BERT-base shape of ``bench.gpu``.
 Rows: the engine (ms per step), the collation alone, the bare loop (forward, backward, fused AdamW on
 batches collated and moved to the device beforehand; bf16 autocast on CUDA, as the engine). Engine minus
 bare loop is what the engine adds per step (collation, copies, clipping, the schedule); the bare loop
-against the step's arithmetic says whether the model's own launches bound it. Prints a table; writes
-bench/out/overhead.json.
+against the step's arithmetic says whether the model's own launches bound it. ``--profile`` adds a
+``torch.profiler`` table of one more engine epoch per row (operators by host time and by device time), to
+tell which host work a slow step waits on. Prints the tables; writes bench/out/overhead.json.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from transformers import BertConfig, BertForTokenClassification
 
 from bench.common import device_info, table, write_json
 from bench.gpu import DATA, bert_base
-from train.engine import EngineSettings, collate, token_batches, train_model
+from train.engine import EngineSettings, collate, pad_multiple, token_batches, train_model
 
 
 def tiny_bert(num_labels: int) -> BertForTokenClassification:
@@ -38,8 +39,27 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
-def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device: torch.device, name: str) -> dict:
+def profile_epoch(train, device: torch.device) -> dict[str, str]:
+    """Operator tables of one call of ``train`` under ``torch.profiler``: by self host time, and by self
+    device time on CUDA."""
+    from torch.profiler import ProfilerActivity, profile
+
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities) as profiler:
+        train()
+        synchronize(device)
+    averages = profiler.key_averages()
+    tables = {"by_host_time": averages.table(sort_by="self_cpu_time_total", row_limit=20)}
+    if device.type == "cuda":
+        tables["by_device_time"] = averages.table(sort_by="self_device_time_total", row_limit=20)
+    return tables
+
+
+def measure(
+    ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device: torch.device, name: str, profile: bool = False
+) -> dict:
     cuda = device.type == "cuda"
+    multiple = pad_multiple("auto", cuda=cuda)
 
     def fresh():
         return tiny_bert(num_labels) if name == "tiny" else bert_base(num_labels)
@@ -48,9 +68,9 @@ def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device
     train_model(fresh(), ids, labels, settings, pad_id=pad_id, device=device)  # warm-up
     engine = train_model(fresh(), ids, labels, settings, pad_id=pad_id, device=device)
     rows, gold = [torch.tensor(r) for r in ids], [torch.tensor(g) for g in labels]
-    batches = token_batches([len(r) for r in rows], batch_tokens, seed=0)
+    batches = token_batches([len(r) for r in rows], batch_tokens, seed=0, multiple=multiple)
     started = time.perf_counter()
-    collated = [collate([rows[i] for i in b], [gold[i] for i in b], pad_id, 8) for b in batches]
+    collated = [collate([rows[i] for i in b], [gold[i] for i in b], pad_id, multiple) for b in batches]
     collate_ms = 1000 * (time.perf_counter() - started) / len(batches)
     collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
     model = fresh().to(device)
@@ -65,7 +85,7 @@ def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device
         optimizer.zero_grad(set_to_none=True)
     synchronize(device)
     bare_ms = 1000 * (time.perf_counter() - started) / len(collated)
-    return {
+    row = {
         "model": name,
         "batch_tokens": batch_tokens,
         "steps": engine.steps,
@@ -73,6 +93,9 @@ def measure(ids, labels, num_labels: int, pad_id: int, batch_tokens: int, device
         "collate_ms_per_step": collate_ms,
         "bare_loop_ms_per_step": bare_ms,
     }
+    if profile:
+        row["profile"] = profile_epoch(lambda: train_model(fresh(), ids, labels, settings, pad_id=pad_id, device=device), device)
+    return row
 
 
 def main() -> None:
@@ -80,12 +103,13 @@ def main() -> None:
     parser.add_argument("--batch-tokens", type=int, nargs="+", default=[2048, 16384])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--model", nargs="+", choices=["tiny", "base"], default=["tiny"])
+    parser.add_argument("--profile", action="store_true", help="add torch.profiler tables of one engine epoch per row")
     args = parser.parse_args()
     data = torch.load(DATA / "anercorp.pt", weights_only=True)
     train = data["splits"]["train"]
     device = torch.device(args.device)
     rows = [
-        measure(train["input_ids"], train["labels"], len(data["names"]), data["pad_id"], tokens, device, name)
+        measure(train["input_ids"], train["labels"], len(data["names"]), data["pad_id"], tokens, device, name, args.profile)
         for name in args.model
         for tokens in args.batch_tokens
     ]
@@ -94,6 +118,10 @@ def main() -> None:
     keys = ["model", "batch_tokens", "steps", "engine_ms_per_step", "collate_ms_per_step", "bare_loop_ms_per_step"]
     headers = ["model", "batch tokens", "steps", "engine", "collation alone", "bare loop"]
     print(table(headers, [[r[k] for k in keys] for r in rows]))
+    for r in rows:
+        for title, text in r.get("profile", {}).items():
+            heading = f"{r['model']}, {r['batch_tokens']} batch tokens, one engine epoch, operators {title.replace('_', ' ')}"
+            print(f"\n{heading}:\n{text}")
     print(f"wrote {path}")
 
 

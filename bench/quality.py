@@ -18,7 +18,7 @@ import json
 
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
-from bench.common import OUT, device_info, spread, table, write_json
+from bench.common import OUT, device_info, show_quality, summarize_quality, write_json
 from train.engine import train_model
 from train.fit import engine_settings
 from train.inference import predict_words
@@ -32,59 +32,13 @@ def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int
     return {"strict_f1": scores["strict"]["f1"], "conlleval_f1": scores["conlleval"]["f1"]}
 
 
-def summarize(runs: list[dict]) -> dict:
-    """Mean and spread per recipe; the project's training time to reach the baseline's mean final F1 (both modes)."""
-    summary = {}
-    for recipe in ("baseline", "project"):
-        mine = [r for r in runs if r["recipe"] == recipe]
-        if mine:
-            summary[recipe] = {key: spread([r[key] for r in mine]) for key in ("strict_f1", "conlleval_f1", "train_seconds")}
-    if len(summary) < 2:
-        return summary
-    target = summary["baseline"]["conlleval_f1"]["mean"], summary["baseline"]["strict_f1"]["mean"]
-    reached = []
-    for run in (r for r in runs if r["recipe"] == "project"):
-        hit = next(
-            (h for h in run["history"] if h["test"]["conlleval_f1"] >= target[0] and h["test"]["strict_f1"] >= target[1]), None
-        )
-        reached.append(hit["train_seconds"] if hit else None)
-    baseline_time = summary["baseline"]["train_seconds"]["mean"]
-    summary["time_to_baseline_f1"] = {
-        "target_conlleval_f1": target[0],
-        "target_strict_f1": target[1],
-        "project_seconds": reached,
-        "ratio_to_baseline_time": [s / baseline_time if s is not None else None for s in reached],
-    }
-    return summary
-
-
-def show(summary: dict) -> None:
-    if "time_to_baseline_f1" not in summary:
-        return print(summary)
-    rows = [
-        [
-            recipe,
-            f"{100 * s['strict_f1']['mean']:.2f} ± {100 * s['strict_f1']['std']:.2f}",
-            f"{100 * s['conlleval_f1']['mean']:.2f} ± {100 * s['conlleval_f1']['std']:.2f}",
-            f"{s['train_seconds']['mean']:.0f}",
-            len(s["strict_f1"]["values"]),
-        ]
-        for recipe, s in ((k, summary[k]) for k in ("baseline", "project"))
-    ]
-    print(table(["recipe", "strict F1 (mean ± sd)", "conlleval F1 (mean ± sd)", "train s (mean)", "seeds"], rows))
-    print(
-        "project time to the baseline's mean final F1, as a fraction of the baseline's time:",
-        summary["time_to_baseline_f1"]["ratio_to_baseline_time"],
-    )
-
-
 def merge(paths: list[str], out: str) -> None:
     """``--merge``: one report from several runs of this benchmark (e.g. seeds run at different times)."""
     reports = [json.loads((OUT / p).read_text()) for p in paths]
     runs = [run for report in reports for run in report["runs"]]
-    summary = summarize(runs)
+    summary = summarize_quality(runs)
     write_json(out, {**reports[0], "merged_from": paths, "runs": runs, "summary": summary})
-    show(summary)
+    show_quality(summary)
 
 
 def main() -> None:
@@ -174,9 +128,9 @@ def main() -> None:
         print(f"project seed {seed}: {scores} in {outcome.train_seconds:.0f}s", flush=True)
         save()
 
-    summary = summarize(runs)
+    summary = summarize_quality(runs)
     save(summary)
-    show(summary)
+    show_quality(summary)
 
 
 if __name__ == "__main__":
