@@ -917,10 +917,10 @@ class Grammar:
         rest = self.number(mark.end, _conj)
         if num.vague or rest is None or rest.vague or rest.fraction:
             return None
-        second = self.word(rest.end, TIME_UNIT_LENGTHS)
-        if second is None:
+        first, second = self.word(mark.start, TIME_UNIT_LENGTHS), self.word(rest.end, TIME_UNIT_LENGTHS)
+        if first is None or second is None:
             return None
-        family, length = TIME_UNIT_LENGTHS[self.toks[mark.start].text]
+        family, length = TIME_UNIT_LENGTHS[first[1]]
         second_family, second_length = TIME_UNIT_LENGTHS[second[1]]
         if second_family != family or second_length >= length:
             return None
