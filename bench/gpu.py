@@ -71,12 +71,13 @@ def predict_tags(model, split: dict, names: list[str], pad_id: int, batch_size: 
     """Word tags from pre-encoded windows: length-sorted batches, inference_mode, bf16 on CUDA."""
     device = next(model.parameters()).device
     results = [["O"] * len(tags) for tags in split["tags"]]
+    multiple = pad_multiple("auto", cuda=device.type == "cuda")
     order = sorted(range(len(split["input_ids"])), key=lambda i: len(split["input_ids"][i]), reverse=True)
     model.eval()
     with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
         for begin in range(0, len(order), batch_size):
             batch = order[begin : begin + batch_size]
-            width = padded_width(len(split["input_ids"][batch[0]]), pad_multiple("auto", cuda=device.type == "cuda"))
+            width = padded_width(len(split["input_ids"][batch[0]]), multiple)
             ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for k, i in enumerate(batch):
