@@ -39,7 +39,9 @@ from transformers import AutoModelForTokenClassification, BertConfig, BertForTok
 from bench.baseline import train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, show_quality, summarize_quality, table, write_json
 from bench.inference import compare_inference, format_inference
-from train.engine import EngineSettings, pad_multiple, padded_width, train_model
+from train.encoding import Window
+from train.engine import EngineSettings, train_model
+from train.inference import predict_windows
 
 DATA = Path(__file__).resolve().parent / "data"
 PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01, "dropout": 0.0}
@@ -67,32 +69,18 @@ def entity_f1(gold: list[list[str]], predicted: list[list[str]], strict: bool) -
     return 2 * precision * recall / (precision + recall) if hits else 0.0
 
 
-def predict_tags(model, split: dict, names: list[str], pad_id: int, batch_size: int = 64) -> list[list[str]]:
-    """Word tags from pre-encoded windows: length-sorted batches, inference_mode, bf16 on CUDA."""
-    device = next(model.parameters()).device
-    results = [["O"] * len(tags) for tags in split["tags"]]
-    multiple = pad_multiple("auto", cuda=device.type == "cuda")
-    order = sorted(range(len(split["input_ids"])), key=lambda i: len(split["input_ids"][i]), reverse=True)
-    model.eval()
-    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        for begin in range(0, len(order), batch_size):
-            batch = order[begin : begin + batch_size]
-            width = padded_width(len(split["input_ids"][batch[0]]), multiple)
-            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for k, i in enumerate(batch):
-                ids[k, : len(split["input_ids"][i])] = torch.tensor(split["input_ids"][i])
-                mask[k, : len(split["input_ids"][i])] = 1
-            labels = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.argmax(-1).cpu().tolist()
-            for k, i in enumerate(batch):
-                for word, position in split["first_subword"][i]:
-                    results[split["rows"][i]][word] = names[labels[k][position]]
-    return results
+def split_windows(split: dict) -> list[Window]:
+    """The windows of a split as ``bench.gpu_prep`` encoded them."""
+    return [Window(row, ids, dict(first)) for row, ids, first in zip(split["rows"], split["input_ids"], split["first_subword"])]
 
 
 def scores(model, split: dict, names: list[str], pad_id: int) -> dict:
+    """Test entity F1 of ``model`` (bf16 autocast on CUDA) through the project's ``predict_windows``."""
     gold = [[names[t] for t in tags] for tags in split["tags"]]
-    predicted = predict_tags(model, split, names, pad_id)
+    device = next(model.parameters()).device
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        labelled = predict_windows(model, split_windows(split), [len(tags) for tags in split["tags"]], pad_id)
+    predicted = [[label for label, _ in sentence] for sentence in labelled]
     return {"strict_f1": entity_f1(gold, predicted, True), "conlleval_f1": entity_f1(gold, predicted, False)}
 
 
@@ -126,9 +114,11 @@ def bert_base(num_labels: int, tiny: bool = False) -> BertForTokenClassification
     return BertForTokenClassification(config)
 
 
-def mini_bert(num_labels: int):
+def mini_bert(names: list[str]):
     """The mini BERT of bench/data with a fresh token-classification head (initialised under the current seed)."""
-    return AutoModelForTokenClassification.from_pretrained(str(DATA / "arabic-mini-bert"), num_labels=num_labels)
+    return AutoModelForTokenClassification.from_pretrained(
+        str(DATA / "arabic-mini-bert"), id2label=dict(enumerate(names)), label2id={n: i for i, n in enumerate(names)}
+    )
 
 
 def bench_throughput(args, data: dict, tokenizer) -> dict:
@@ -212,19 +202,19 @@ def bench_quality(args, data: dict, tokenizer) -> dict:
     epochs = args.quality_epochs if args.size == "full" else 0.02
     runs = []
     # untimed warm-up of both recipes (kernel loading on first use), as the throughput section does
-    train_baseline(mini_bert(len(names)), tokenizer, train["input_ids"], train["labels"], max_steps=5)
+    train_baseline(mini_bert(names), tokenizer, train["input_ids"], train["labels"], max_steps=5)
     warm = EngineSettings(max_steps=5, bf16=True, logging_steps=0, **PROJECT_QUALITY)
-    train_model(mini_bert(len(names)), train["input_ids"], train["labels"], warm, pad_id=pad_id)
+    train_model(mini_bert(names), train["input_ids"], train["labels"], warm, pad_id=pad_id)
     for seed in args.quality_seeds:
         torch.manual_seed(seed)
-        model = mini_bert(len(names))
+        model = mini_bert(names)
         out = train_baseline(model, tokenizer, train["input_ids"], train["labels"], epochs=epochs, seed=seed)
         runs.append(
             {"recipe": "baseline", "seed": seed, "train_seconds": out["train_seconds"], **scores(model, test, names, pad_id)}
         )
         print(f"  baseline seed {seed}: {runs[-1]}", flush=True)
         torch.manual_seed(seed)
-        model = mini_bert(len(names))
+        model = mini_bert(names)
 
         def evaluate(model, info: dict) -> float:
             info["test"] = scores(model, test, names, pad_id)
@@ -257,7 +247,7 @@ def bench_inference(args, data: dict, tokenizer) -> dict:
     results = {}
     for name in ("mini BERT", "BERT-base shape"):
         torch.manual_seed(0)
-        model = mini_bert(len(names)) if name == "mini BERT" else bert_base(len(names), tiny=args.size == "tiny")
+        model = mini_bert(names) if name == "mini BERT" else bert_base(len(names), tiny=args.size == "tiny")
         model.config.id2label = dict(enumerate(names))
         model.config.label2id = {label: i for i, label in enumerate(names)}
         print(f"  inference, {name}:", flush=True)

@@ -4,11 +4,13 @@ longest window of each batch (rounded up to a multiple of 8 on CUDA only), under
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
-from train.encoding import build_windows
+from train.encoding import Window, build_windows
 from train.engine import pad_multiple, padded_width
 
 
@@ -21,12 +23,28 @@ def predict_words(
     progress: bool = False,
 ) -> list[list[tuple[str, float]]]:
     """``(label, probability)`` for every word of every sentence; a word the tokenizer drops is ``O``."""
-    id2label = model.config.id2label
-    results = [[("O", 1.0)] * len(words) for words in sentences]
     windows = build_windows(tokenizer, sentences, tokenizer.model_max_length)
+    return predict_windows(
+        model, windows, [len(words) for words in sentences], tokenizer.pad_token_id, batch_size=batch_size, progress=progress
+    )
+
+
+def predict_windows(
+    model: PreTrainedModel,
+    windows: Sequence[Window],
+    sentence_lengths: Sequence[int],
+    pad_id: int,
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> list[list[tuple[str, float]]]:
+    """:func:`predict_words` from windows encoded beforehand (``sentence_lengths``: words per sentence),
+    with the labels of ``model.config.id2label``; the model runs in its own dtype, or under the caller's
+    autocast."""
+    id2label = model.config.id2label
+    results = [[("O", 1.0)] * n for n in sentence_lengths]
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids), reverse=True)
     device = next(model.parameters()).device
-    pad_id = tokenizer.pad_token_id
     multiple = pad_multiple("auto", cuda=device.type == "cuda")
     model.eval()
     batches = range(0, len(order), batch_size)
@@ -45,7 +63,7 @@ def predict_words(
             for i, window in enumerate(batch):
                 for word, position in window.first_subword.items():
                     results[window.row][word] = (id2label[labels[i][position]], probabilities[i][position])
-    seen: list[set[int]] = [set() for _ in sentences]
+    seen: list[set[int]] = [set() for _ in sentence_lengths]
     for window in windows:
         seen[window.row].update(window.first_subword)
     for row, labelled in enumerate(results):
