@@ -39,6 +39,7 @@ from train.quantity import (
     SCALE_DUAL,
     TEEN_TAIL,
     TENS,
+    TIME_UNIT_WORDS,
     UNITS,
     VAGUE,
     Grammar,
@@ -161,42 +162,9 @@ ID_CONTEXT = _stems(
     "دقيقتين",
     "رؤية",
 )
-TIME_UNITS = _stems(
-    "ساعة",
-    "ساعات",
-    "ساعتين",
-    "دقيقة",
-    "دقائق",
-    "ثانية",
-    "ثوان",
-    "يوم",
-    "يوما",
-    "أيام",
-    "يومين",
-    "أسبوع",
-    "أسابيع",
-    "أسبوعين",
-    "شهر",
-    "شهرا",
-    "أشهر",
-    "شهور",
-    "شهرين",
-    "سنة",
-    "سنوات",
-    "سنين",
-    "سنتين",
-    "عام",
-    "عاما",
-    "أعوام",
-    "عامين",
-    "عقد",
-    "عقود",
-    "عقدين",
-    "قرن",
-    "قرون",
-    "ليلة",
-    "ليال",
-)
+# The normalizer's units of time, and decades: a word the grammar leaves out (عقد is also "held"),
+# safe here where it follows a number.
+TIME_UNITS = TIME_UNIT_WORDS | _stems("عقد", "عقود", "عقدين")
 LOCATING = _stems("قبل", "بعد", "منذ", "خلال", "طوال", "طيلة", "غضون", "مدى", "مدة")
 TIME_PREPS = _stems("منذ", "خلال", "قبل", "بعد", "حتى", "طوال", "طيلة")
 SCOPING_DURATION = _stems("منذ", "خلال", "طوال", "طيلة", "غضون")
