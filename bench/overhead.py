@@ -6,9 +6,10 @@ same batches, collated beforehand, on a model so small that its arithmetic is a 
 One epoch of ANERcorp train from ``bench/data/anercorp.pt`` (``make bench-gpu-prep``) with a 1-layer BERT
 (``tiny``: hidden 32, vocabulary 30000) and, with ``--model base``, the BERT-base shape of ``bench.gpu``.
 Rows: the engine (ms per step), the collation alone, the bare loop (forward, backward, fused AdamW on
-batches collated and moved to the device beforehand; bf16 autocast on CUDA, as the engine). Engine minus
-bare loop is what the engine adds per step (collation, copies, clipping, the schedule); the bare loop
-against the step's arithmetic says whether the model's own launches bound it. ``--profile`` adds a
+batches collated and moved to the device beforehand, with the engine's attention masks; bf16 autocast on
+CUDA, as the engine). Engine minus bare loop is what the engine adds per step (collation, copies,
+clipping, the schedule); the bare loop against the step's arithmetic says whether the model's own
+launches bound it. ``--profile`` adds a
 ``torch.profiler`` table of one more engine epoch per row (operators by host time and by device time), to
 tell which host work a slow step waits on. Prints the tables; writes bench/out/overhead.json.
 """
@@ -23,7 +24,7 @@ from transformers import BertConfig, BertForTokenClassification
 
 from bench.common import device_info, table, write_json
 from bench.gpu import DATA, bert_base
-from train.engine import EngineSettings, collate, pad_multiple, token_batches, train_model
+from train.engine import EngineSettings, attention_mask, collate, pad_multiple, token_batches, train_model
 
 
 def tiny_bert(num_labels: int) -> BertForTokenClassification:
@@ -72,8 +73,12 @@ def measure(
     started = time.perf_counter()
     collated = [collate([rows[i] for i in b], [gold[i] for i in b], pad_id, multiple) for b in batches]
     collate_ms = 1000 * (time.perf_counter() - started) / len(batches)
-    collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
     model = fresh().to(device)
+    collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
+    for batch, b in zip(collated, batches):  # the engine's mask, decided on the host (no sync in the forward)
+        batch["attention_mask"] = attention_mask(
+            model, batch["attention_mask"], sum(len(rows[i]) for i in b) < batch["input_ids"].numel()
+        )
     optimizer = torch.optim.AdamW(model.parameters(), fused=True)
     synchronize(device)
     started = time.perf_counter()

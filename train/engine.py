@@ -10,7 +10,8 @@ spends on its forward and backward pass. This loop keeps only what training need
 * fused AdamW (one kernel for all parameters, on CUDA and on CPU) with decoupled weight decay (not on
   biases and LayerNorm), linear warmup and decay, gradient clipping;
 * on CUDA: bf16 autocast, TF32 matmuls, pinned host memory and non-blocking copies; the running loss
-  stays on the device and is read once every ``logging_steps`` (no host sync per step);
+  stays on the device and is read once every ``logging_steps``, and the attention mask is decided on the
+  host (:func:`attention_mask`), so a step makes no host sync;
 * optional ``torch.compile`` (``compile=True``, dynamic shapes);
 * an ``on_evaluate(model, info)`` callback ``evaluations_per_epoch`` times an epoch; when it returns a
   score, the best weights are kept in memory and restored at the end (``keep_best``), and
@@ -119,6 +120,18 @@ def collate(rows: list[torch.Tensor], labels: list[torch.Tensor], pad_id: int, m
     return {"input_ids": ids, "attention_mask": mask, "labels": gold}
 
 
+def attention_mask(model: torch.nn.Module, mask: torch.Tensor, padded: bool) -> torch.Tensor | None:
+    """The attention mask to give ``model`` for a batch whose padding the host already knows: ``None``
+    when no row is padded, and for SDPA the 4D boolean mask transformers would build itself (other
+    attention implementations get ``mask`` as it is). Given a 2D mask, transformers first asks
+    ``mask.all()`` whether it may skip it: a read of a device value, so a CUDA sync on every forward."""
+    if not padded:
+        return None
+    if getattr(model.config, "_attn_implementation", None) != "sdpa":
+        return mask
+    return mask.bool()[:, None, None, :].expand(-1, 1, mask.shape[1], -1)
+
+
 def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
     def factor(step: int) -> float:
         if step < warmup:
@@ -222,8 +235,10 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
             inputs = collate([rows[i] for i in batch], [golds[i] for i in batch], pad_id, multiple)
             if cuda:
                 inputs = {k: v.pin_memory().to(device, non_blocking=True) for k, v in inputs.items()}
-            result.real_tokens += sum(lengths[i] for i in batch)
+            real = sum(lengths[i] for i in batch)
+            result.real_tokens += real
             result.padded_tokens += inputs["input_ids"].numel()
+            inputs["attention_mask"] = attention_mask(model, inputs["attention_mask"], real < inputs["input_ids"].numel())
             with autocast:
                 loss = forward(**inputs).loss
             loss.backward()

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.encoding import Window, build_windows
-from train.engine import pad_multiple, padded_width
+from train.engine import attention_mask, pad_multiple, padded_width
 
 
 def predict_words(
@@ -57,7 +57,8 @@ def predict_windows(
             for i, window in enumerate(batch):
                 ids[i, : len(window.input_ids)] = torch.tensor(window.input_ids)
                 mask[i, : len(window.input_ids)] = 1
-            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+            padded = any(len(w.input_ids) < width for w in batch)
+            logits = model(input_ids=ids.to(device), attention_mask=attention_mask(model, mask.to(device), padded)).logits
             probabilities, labels = logits.float().softmax(-1).max(-1)
             probabilities, labels = probabilities.cpu().tolist(), labels.cpu().tolist()
             for i, window in enumerate(batch):
