@@ -1,5 +1,5 @@
-"""The fast engine's steps make no host sync: the attention mask is decided on the host, and the model
-gives the same logits with it as with the plain 2D mask."""
+"""The fast engine's batches: collation, and steps with no host sync (the attention mask is decided on
+the host, and the model gives the same logits with it as with the plain 2D mask)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,16 @@ def test_the_host_decided_mask_gives_the_logits_of_the_2d_mask() -> None:
             plain = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
             decided = model(input_ids=batch["input_ids"], attention_mask=mask).logits
         assert torch.equal(plain, decided)
+
+
+def test_collate_pads_each_row_to_the_rounded_width() -> None:
+    rows, labels = [torch.tensor(r) for r in ROWS[:3]], [torch.tensor(g) for g in LABELS[:3]]
+    batch = collate(rows, labels, 0, 8)
+    assert batch["input_ids"].shape == (3, 16)
+    for k, (row, gold) in enumerate(zip(ROWS[:3], LABELS[:3])):
+        n = len(row)
+        assert batch["input_ids"][k].tolist() == row + [0] * (16 - n)
+        assert batch["labels"][k].tolist() == gold + [-100] * (16 - n)
+        assert batch["attention_mask"][k].tolist() == [1] * n + [0] * (16 - n)
+    inputs = collate(rows, None, 0, 1)
+    assert set(inputs) == {"input_ids", "attention_mask"} and inputs["input_ids"].shape == (3, 11)

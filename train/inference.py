@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.encoding import Window, build_windows
-from train.engine import attention_mask, pad_multiple, padded_width
+from train.engine import attention_mask, collate, pad_multiple
 
 
 def predict_words(
@@ -51,14 +51,10 @@ def predict_windows(
     with torch.inference_mode():
         for begin in tqdm(batches, desc="predict", disable=not progress, unit="batch"):
             batch = [windows[i] for i in order[begin : begin + batch_size]]
-            width = padded_width(max(len(w.input_ids) for w in batch), multiple)
-            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for i, window in enumerate(batch):
-                ids[i, : len(window.input_ids)] = torch.tensor(window.input_ids)
-                mask[i, : len(window.input_ids)] = 1
-            padded = any(len(w.input_ids) < width for w in batch)
-            logits = model(input_ids=ids.to(device), attention_mask=attention_mask(model, mask.to(device), padded)).logits
+            inputs = collate([torch.tensor(w.input_ids) for w in batch], None, pad_id, multiple)
+            padded = sum(len(w.input_ids) for w in batch) < inputs["input_ids"].numel()
+            mask = attention_mask(model, inputs["attention_mask"].to(device), padded)
+            logits = model(input_ids=inputs["input_ids"].to(device), attention_mask=mask).logits
             probabilities, labels = logits.float().softmax(-1).max(-1)
             probabilities, labels = probabilities.cpu().tolist(), labels.cpu().tolist()
             for i, window in enumerate(batch):
