@@ -30,7 +30,7 @@ section() {
   $PY -m bench.gpu --out "gpu-$name.json" "$@" 2>&1 | tee -a "$LOG" || status=1
   if [ -n "${OUT:-}" ]; then cp "$RESULTS/gpu-$name.json" "$LOG" "$OUT/" 2>/dev/null; fi
 }
-section throughput --only throughput --variants baseline project project+nodrop project+nodrop+rows1024 "$@"
+section throughput --only throughput --variants baseline project project+nodrop project+nodrop+fill "$@"
 section quality --only quality --quality-seeds 0 1 2 "$@"
 section inference --only inference "$@"
 echo "== overhead: bench.overhead" | tee -a "$LOG"
