@@ -49,7 +49,7 @@ class EngineSettings:
     warmup_ratio: float = 0.1
     max_grad_norm: float | None = 1.0
     seed: int = 42
-    pad_to_multiple_of: int | Literal["auto"] | None = "auto"
+    pad_to_multiple_of: Literal["auto"] | int | None = "auto"
     sort_chunk: int = 1024
     bf16: bool = False
     compile: bool = False
@@ -71,7 +71,7 @@ class EngineResult:
     best_score: float | None = None
 
 
-def pad_multiple(setting: int | Literal["auto"] | None, *, cuda: bool) -> int:
+def pad_multiple(setting: Literal["auto"] | int | None, *, cuda: bool) -> int:
     """The multiple batch widths are rounded up to: ``"auto"`` is 8 on CUDA (tensor-core tiles) and 1 on
     a CPU, where a rounded width is only more padded work (bench/RESULTS.md); ``None`` is 1."""
     if setting == "auto":
