@@ -76,9 +76,7 @@ def measure(
     model = fresh().to(device)
     collated = [{k: v.to(device) for k, v in batch.items()} for batch in collated]
     for batch, b in zip(collated, batches):  # the engine's mask, decided on the host (no sync in the forward)
-        batch["attention_mask"] = attention_mask(
-            model, batch["attention_mask"], sum(len(rows[i]) for i in b) < batch["input_ids"].numel()
-        )
+        batch["attention_mask"] = attention_mask(model, batch["attention_mask"], [len(rows[i]) for i in b])
     optimizer = torch.optim.AdamW(model.parameters(), fused=True)
     synchronize(device)
     started = time.perf_counter()

@@ -53,7 +53,7 @@ def test_the_host_decided_mask_gives_the_logits_of_the_2d_mask() -> None:
         batch = collate([torch.tensor(r) for r in rows], [torch.tensor(LABELS[i]) for i in picked], 0, 1)
         padded = bool((batch["attention_mask"] == 0).any())
         assert padded == (len({len(r) for r in rows}) > 1)
-        mask = attention_mask(model, batch["attention_mask"], padded)
+        mask = attention_mask(model, batch["attention_mask"], [len(r) for r in rows])
         assert (mask is None) == (not padded)
         with torch.inference_mode():
             plain = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits

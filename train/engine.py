@@ -126,12 +126,12 @@ def collate(
     return batch
 
 
-def attention_mask(model: torch.nn.Module, mask: torch.Tensor, padded: bool) -> torch.Tensor | None:
-    """The attention mask to give ``model`` for a batch whose padding the host already knows: ``None``
-    when no row is padded, and for SDPA the 4D boolean mask transformers would build itself (other
-    attention implementations get ``mask`` as it is). Given a 2D mask, transformers first asks
+def attention_mask(model: torch.nn.Module, mask: torch.Tensor, lengths: Sequence[int]) -> torch.Tensor | None:
+    """The attention mask to give ``model`` for a batch of rows of ``lengths``, decided on the host:
+    ``None`` when no row is padded, and for SDPA the 4D boolean mask transformers would build itself
+    (other attention implementations get ``mask`` as it is). Given a 2D mask, transformers first asks
     ``mask.all()`` whether it may skip it: a read of a device value, so a CUDA sync on every forward."""
-    if not padded:
+    if min(lengths) == mask.shape[1]:
         return None
     if getattr(model.config, "_attn_implementation", None) != "sdpa":
         return mask
@@ -241,10 +241,9 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
             inputs = collate([rows[i] for i in batch], [golds[i] for i in batch], pad_id, multiple)
             if cuda:
                 inputs = {k: v.pin_memory().to(device, non_blocking=True) for k, v in inputs.items()}
-            real = sum(lengths[i] for i in batch)
-            result.real_tokens += real
+            result.real_tokens += sum(lengths[i] for i in batch)
             result.padded_tokens += inputs["input_ids"].numel()
-            inputs["attention_mask"] = attention_mask(model, inputs["attention_mask"], real < inputs["input_ids"].numel())
+            inputs["attention_mask"] = attention_mask(model, inputs["attention_mask"], [lengths[i] for i in batch])
             with autocast:
                 loss = forward(**inputs).loss
             loss.backward()

@@ -52,8 +52,7 @@ def predict_windows(
         for begin in tqdm(batches, desc="predict", disable=not progress, unit="batch"):
             batch = [windows[i] for i in order[begin : begin + batch_size]]
             inputs = collate([torch.tensor(w.input_ids) for w in batch], None, pad_id, multiple)
-            padded = sum(len(w.input_ids) for w in batch) < inputs["input_ids"].numel()
-            mask = attention_mask(model, inputs["attention_mask"].to(device), padded)
+            mask = attention_mask(model, inputs["attention_mask"].to(device), [len(w.input_ids) for w in batch])
             logits = model(input_ids=inputs["input_ids"].to(device), attention_mask=mask).logits
             probabilities, labels = logits.float().softmax(-1).max(-1)
             probabilities, labels = probabilities.cpu().tolist(), labels.cpu().tolist()
