@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from train.cli import main
 from train.config import ConfigError, load_config, save_config
 
 CONFIGS = sorted((Path(__file__).resolve().parent.parent / "configs").glob("*.yaml"))
@@ -66,6 +67,37 @@ def test_overrides_are_typed_and_validated() -> None:
     assert load_config("configs/tiny.yaml", ["train.fast_dropout=0"]).train.fast_dropout == 0.0
     with pytest.raises(ConfigError, match="train.fast_dropout"):
         load_config("configs/tiny.yaml", ["train.fast_dropout=1"])
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("train.lr_scheduler=linaer", r"train.lr_scheduler: Input should be 'linear', 'cosine'"),
+        ("train.warmup_ratio=1", "train.warmup_ratio"),
+        ("data.test_fraction=0.9", r"validation_fraction \(0.1\) \+ test_fraction \(0.9\) must be below 1"),
+    ],
+)
+def test_values_that_cannot_train_fail_at_load(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config("configs/tiny.yaml", [override, "data.validation_fraction=0.1"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "config file not found"),
+        ("extends: run.yaml\n", "'extends' loops back to itself"),
+        ("train: [epochs: 3\n", "not valid YAML"),
+        ("- train\n", "expected a mapping of sections"),
+    ],
+)
+def test_unreadable_config_files_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture, text, message: str) -> None:
+    path = tmp_path / "run.yaml"
+    if text is not None:
+        path.write_text(text)
+    assert main(["data", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert str(path) in error and message in error
 
 
 def test_data_root_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -100,6 +100,22 @@ def test_resume_after_interruption_matches_uninterrupted(data_dir: Path, tmp_pat
     assert got["validation"]["accuracy"] == expected["validation"]["accuracy"]
 
 
+def test_resume_refuses_checkpoints_of_another_configuration(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    run = tmp_path / "run"
+    assert main(fit_args(data_dir, run, "train.max_steps=2")) == 0
+    first = (run / "model" / "model.safetensors").read_bytes()
+    assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5")) == 2
+    error = capsys.readouterr().err
+    assert "train.learning_rate: 0.003 -> 1e-05" in error and "train.resume=false" in error
+    assert (run / "model" / "model.safetensors").read_bytes() == first, "the finished model is left as it was"
+    assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5", "train.resume=false")) == 0
+    assert (run / "model" / "model.safetensors").read_bytes() != first, "a fresh start trains new weights"
+    assert "learning_rate: 1.0e-05" in (run / "checkpoints" / "run_config.yaml").read_text()
+    assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5", "train.logging_steps=1")) == 0
+
+
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(fit_args(data_dir, tmp_path / "fast", "train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0")) == 0
     model = tmp_path / "fast" / "model"

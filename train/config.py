@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -64,6 +65,15 @@ class DataConfig(Strict):
     test_fraction: float = Field(0.1, ge=0, lt=1)
     sources: list[SourceConfig] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _leaves_training_data(self) -> DataConfig:
+        if self.validation_fraction + self.test_fraction >= 1:
+            raise ValueError(
+                f"validation_fraction ({self.validation_fraction}) + test_fraction ({self.test_fraction}) must be below 1, "
+                "or nothing is left for training"
+            )
+        return self
+
 
 class SilverConfig(Strict):
     corpus: str = "{data_root}/ant-news/*.jsonl"
@@ -106,8 +116,10 @@ class TrainConfig(Strict):
     eval_batch_size: int = Field(64, ge=1)
     gradient_accumulation_steps: int = Field(1, ge=1)
     weight_decay: float = 0.01
-    warmup_ratio: float = Field(0.1, ge=0, le=1)
-    lr_scheduler: str = "linear"
+    warmup_ratio: float = Field(0.1, ge=0, lt=1, description="share of the steps with a linear warmup")
+    lr_scheduler: Literal[
+        "linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt"
+    ] = Field("linear", description="trainer engine: the learning-rate schedule after warmup (the fast engine's is linear)")
     seed: int = 42
     keep_best: bool = Field(True, description="keep the checkpoint with the best validation F1, not the last")
     early_stopping_patience: int | None = Field(2, ge=1, description="needs keep_best")
@@ -245,7 +257,8 @@ def _describe(error: ValidationError, source: str) -> str:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"  unknown key '{dotted}'{hint} (valid keys here: {', '.join(valid)})")
         else:
-            lines.append(f"  {dotted}: {item['msg']} (got {item.get('input')!r})")
+            given = item.get("input")
+            lines.append(f"  {dotted}: {item['msg']}" + ("" if isinstance(given, dict) else f" (got {given!r})"))
     return "\n".join(lines)
 
 
@@ -258,6 +271,16 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
         return RunConfig.model_validate(raw)
     except ValidationError as error:
         raise ConfigError(_describe(error, source)) from None
+
+
+def dotted_items(value: Any, name: str = "") -> list[tuple[str, Any]]:
+    """Dotted keys for nested mappings (as overrides name them), ``[i]`` for lists of mappings; other values stay whole."""
+    if isinstance(value, Mapping) and value:
+        prefix = f"{name}." if name else ""
+        return [row for key, item in value.items() for row in dotted_items(item, f"{prefix}{key}")]
+    if isinstance(value, list) and value and all(isinstance(item, Mapping) for item in value):
+        return [row for i, item in enumerate(value) for row in dotted_items(item, f"{name}[{i}]")]
+    return [(name, value)]
 
 
 def save_config(config: RunConfig, directory: Path, name: str = "run_config.yaml") -> Path:

@@ -14,11 +14,13 @@ Run folder (``train.output_dir``)::
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+import yaml
 from datasets import Dataset, DatasetDict
 from tqdm.auto import tqdm
 from transformers import (
@@ -30,7 +32,7 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
-from train.config import RunConfig, save_config
+from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
 from train.engine import EngineSettings, pad_multiple, train_model
@@ -202,13 +204,50 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
         compute_metrics=metrics_function(names),
         callbacks=callbacks,
     )
-    resume = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() and config.train.resume else None
-    if resume:
-        log.info("resuming from %s", resume)
-    elif config.train.resume is True:
-        log.info("train.resume=true but no checkpoint in %s: starting fresh", checkpoints)
+    resume = checkpoint_to_resume(config, checkpoints)
+    save_config(config, checkpoints)
     trainer.train(resume_from_checkpoint=resume)
     return trainer.model if trainer.is_world_process_zero() else None
+
+
+# Settings that change how a run reports or saves, not the weights it trains: a resume may differ in them.
+RESUME_IGNORES = {
+    f"train.{key}"
+    for key in ("resume", "logging_steps", "report_to", "dataloader_num_workers", "save_total_limit", "eval_batch_size")
+}
+
+
+def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
+    """The last checkpoint in ``checkpoints`` when ``train.resume`` allows it and the same configuration
+    wrote it (its ``run_config.yaml``); an error if another one did. A fresh start removes old checkpoints,
+    so that a later resume cannot pick one of them up."""
+    last = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
+    if last is None:
+        if config.train.resume is True:
+            log.info("train.resume=true but no checkpoint in %s: starting fresh", checkpoints)
+        return None
+    if config.train.resume is False:
+        old = sorted(checkpoints.glob("checkpoint-*"))
+        log.info("train.resume=false: removing %d checkpoints of an earlier run from %s", len(old), checkpoints)
+        for folder in old:
+            shutil.rmtree(folder)
+        return None
+    stamp = checkpoints / "run_config.yaml"
+    before = dict(dotted_items(yaml.safe_load(stamp.read_text(encoding="utf-8")))) if stamp.is_file() else {}
+    now = dict(dotted_items(config.model_dump(mode="json")))
+    changed = sorted(key for key in before.keys() | now.keys() if key not in RESUME_IGNORES and before.get(key) != now.get(key))
+    if not stamp.is_file() or changed:
+        shown = ", ".join(f"{key}: {before.get(key)!r} -> {now.get(key)!r}" for key in changed[:5])
+        more = ", ..." if len(changed) > 5 else ""
+        reason = (
+            f"a different configuration ({shown}{more})" if stamp.is_file() else "an unknown configuration (no run_config.yaml)"
+        )
+        raise ConfigError(
+            f"{checkpoints}: these checkpoints come from {reason}; resuming would continue that run. "
+            "Pass train.resume=false to start afresh (the old checkpoints are removed) or choose another train.output_dir."
+        )
+    log.info("resuming from %s", last)
+    return last
 
 
 def engine_settings(config: RunConfig) -> EngineSettings:

@@ -50,7 +50,11 @@ def atomic_directory(path: Path) -> Iterator[Path]:
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             path.rename(old)
-            tmp.rename(path)
+            try:
+                tmp.rename(path)
+            except BaseException:
+                old.rename(path)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(path)

@@ -14,6 +14,7 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
+from train.config import dotted_items
 from train.io import atomic_write_text
 from train.metrics import SCORE_HEADER, score_rows
 
@@ -169,16 +170,6 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _flatten(value: Any, name: str = "") -> list[tuple[str, Any]]:
-    """Dotted keys for nested mappings, ``[i]`` for lists of mappings; other values stay whole."""
-    if isinstance(value, Mapping) and value:
-        prefix = f"{name}." if name else ""
-        return [row for key, item in value.items() for row in _flatten(item, f"{prefix}{key}")]
-    if isinstance(value, list) and value and all(isinstance(item, Mapping) for item in value):
-        return [row for i, item in enumerate(value) for row in _flatten(item, f"{name}[{i}]")]
-    return [(name, value)]
-
-
 def _source_line(source: Mapping[str, str | None]) -> str:
     line = f"- **{source['name']}**: {str(source['description']).rstrip('.')}. Licence: {source['license']}."
     return f"{line} Source: <{source['url']}>" if source.get("url") else line
@@ -213,7 +204,7 @@ def _body(
         for label, meaning in labels.items()
     ]
     source_lines = [_source_line(source) for source in data_sources]
-    settings = _flatten(config)
+    settings = dotted_items(config)
     main = MAIN_HYPERPARAMETERS[config.get("train", {}).get("engine", "trainer")]
     main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in main]
     config_rows = [[f"`{key}`", _cell(value)] for key, value in settings]
