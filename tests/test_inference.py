@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
+from train.encoding import build_windows
 from train.engine import pad_multiple, padded_width, token_batches
-from train.inference import predict_words
+from train.inference import bridge_dropped_words, predict_words
+from train.modeling import train_tiny_tokenizer
 
 SENTENCES = [
     "قال وزير الخارجية الأردني في عمان إن نحو 6500 شخص غادروا المنطقة".split(),
@@ -16,6 +18,36 @@ SENTENCES = [
     "وأضاف أن الحكومة ستنفق 15 مليار دولار خلال العامين المقبلين على مشاريع البنية التحتية في البلاد".split(),
     "ارتفع المؤشر 2.5 في المئة".split(),
 ]
+
+
+def test_a_long_sentence_is_cut_into_windows_at_word_boundaries_and_every_word_kept() -> None:
+    tokenizer = train_tiny_tokenizer((" ".join(s) for s in SENTENCES * 3), vocab_size=200)
+    long_sentence = [word for sentence in SENTENCES for word in sentence] * 3
+    short = SENTENCES[1]
+    windows = build_windows(tokenizer, [long_sentence, short], max_length=16)
+    pieces = tokenizer([long_sentence], is_split_into_words=True, add_special_tokens=False)
+    assert [w.row for w in windows].count(0) >= len(pieces["input_ids"][0]) // 14
+    [short_window] = [w for w in windows if w.row == 1]
+    assert short_window.input_ids[1:-1] == tokenizer([short], is_split_into_words=True, add_special_tokens=False)["input_ids"][0]
+    words_seen: list[int] = []
+    sub_words: list[int] = []
+    for window in (w for w in windows if w.row == 0):
+        assert len(window.input_ids) <= 16
+        assert window.input_ids[0] == tokenizer.cls_token_id and window.input_ids[-1] == tokenizer.sep_token_id
+        assert list(window.first_subword.values()) == sorted(window.first_subword.values())
+        words_seen += list(window.first_subword)
+        sub_words += window.input_ids[1:-1]
+    assert words_seen == list(range(len(long_sentence))), "every word once, in order, none cut in two"
+    assert sub_words == pieces["input_ids"][0], "the windows hold the whole sentence"
+
+
+def test_a_dropped_word_inside_a_span_joins_it_and_stays_out_elsewhere() -> None:
+    labelled = [("B-QTY", 0.9), ("O", 1.0), ("I-QTY", 0.8), ("O", 1.0), ("O", 1.0), ("B-ENT", 0.7)]
+    bridge_dropped_words(labelled, kept={0, 2, 4, 5})
+    assert labelled == [("B-QTY", 0.9), ("I-QTY", 0.8), ("I-QTY", 0.8), ("O", 1.0), ("O", 1.0), ("B-ENT", 0.7)]
+    labelled = [("B-QTY", 0.9), ("O", 1.0), ("B-QTY", 0.8)]
+    bridge_dropped_words(labelled, kept={0, 2})
+    assert labelled[1] == ("O", 1.0), "a new span after the gap: the dropped word belongs to neither"
 
 
 @pytest.mark.parametrize(

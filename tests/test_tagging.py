@@ -136,3 +136,25 @@ def test_tag_without_claims_model_uses_the_rules(tmp_path: Path, capsys: pytest.
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     assert record["entities"] == []
     assert [(c["text"], c["lower"], c["lower_inclusive"]) for c in record["claims"]] == [("أكثر من 300", 300, False)]
+
+
+def test_tag_refuses_a_folder_that_is_no_model_and_models_given_the_wrong_role(
+    ner_model: Path, claims_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("غادر نحو 6500 شخص المنطقة.", encoding="utf-8")
+    assert main(["tag", "--ner", str(tmp_path / "nope"), str(article)]) == 2
+    assert f"{tmp_path / 'nope'}: not a model folder (no config.json)" in capsys.readouterr().err
+    assert main(["tag", "--ner", str(claims_model), "--claims", str(ner_model), str(article)]) == 2
+    assert f"{claims_model}: a 'claims' model, where a 'ner' model was expected" in capsys.readouterr().err
+
+
+def test_tag_fails_when_no_input_can_be_read_and_names_the_bad_jsonl_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"id": "a", "text": "نحو 40 شخصا"}\n["not", "an", "object"]\n', encoding="utf-8")
+    assert main(["tag", str(articles), str(tmp_path / "missing.txt")]) == 2
+    error = capsys.readouterr().err
+    assert f"{articles}:2: expected a JSON object per line" in error
+    assert f"{tmp_path / 'missing.txt'}: skipped" in error
+    assert main(["tag", str(tmp_path / "empty-folder")]) == 2
+    assert "no article to tag" in capsys.readouterr().err

@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from train.quantity import Quantity, parse_quantity
 from train.rules import find_claims

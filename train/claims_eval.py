@@ -97,7 +97,7 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
     systems = {"rules": [find_claims(a.text) for a in articles]}
     documents = [Document(a.id, a.text, a.source, a.sentences) for a in articles]
     for model_dir in model_dirs:
-        tagger = ModelTagger(str(model_dir), config.train.eval_batch_size)
+        tagger = ModelTagger(model_dir, config.train.eval_batch_size, "claims")
         predicted = [[span for span, _ in spans] for spans in tagger.spans(documents)]
         systems[str(model_dir)] = [readable_claims(a.text, spans) for a, spans in zip(articles, predicted)]
         systems[f"{model_dir} (raw spans)"] = predicted

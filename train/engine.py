@@ -34,8 +34,9 @@ from typing import Literal
 
 import torch
 
+from train.encoding import IGNORE
+
 log = logging.getLogger(__name__)
-IGNORE = -100
 
 
 @dataclass

@@ -14,7 +14,7 @@ import platform
 from pathlib import Path
 
 from datasets import Dataset, DatasetDict
-from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTrainedTokenizerFast
+from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.config import RunConfig, load_config
 from train.dataset import load_prepared, rows_to_spans, task_splits
@@ -23,7 +23,7 @@ from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from train.labels import TAG_COLUMNS, label_table
 from train.metrics import classification_report, compute_seqeval, format_table
 from train.modelcard import write_model_card
-from train.modeling import base_model_name
+from train.modeling import base_model_name, load_trained
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,5 @@ def evaluate_model(model_dir: Path, split: str = "test") -> dict:
     dataset = load_prepared(config)
     task = config.train.task
     part = task_splits(DatasetDict({split: dataset[split]}), task)
-    tokenizer = PreTrainedTokenizerFast.from_pretrained(str(model_dir))
-    model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
+    tokenizer, model = load_trained(model_dir, task)
     return evaluate_folder(model_dir, config=config, dataset=part, model=model, tokenizer=tokenizer, splits=(split,))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urlparse
 
+import torch
 from huggingface_hub import constants, try_to_load_from_cache
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece
@@ -150,4 +152,21 @@ def load_base(
             raise ModelLoadError(f"'{settings.base}' has no fast tokenizer (tokenizer.json); offsets need one")
     tokenizer = with_normalization(tokenizer, settings.normalize)
     tokenizer.model_max_length = min(settings.max_length, model.config.max_position_embeddings)
+    return tokenizer, model
+
+
+def load_trained(folder: str | Path, task: str | None = None) -> tuple[PreTrainedTokenizerFast, PreTrainedModel]:
+    """A model folder written by ``fit`` (tokenizer and model), on the GPU when there is one; with ``task``,
+    an error unless the folder's model was trained for it (``config.json``'s ``task``)."""
+    folder = Path(folder)
+    if not (folder / "config.json").is_file():
+        raise ModelLoadError(
+            f"{folder}: not a model folder (no config.json); pass the model/ folder that fit wrote, e.g. runs/ner/model"
+        )
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    model = AutoModelForTokenClassification.from_pretrained(str(folder))
+    trained_for = getattr(model.config, "task", None)
+    if task is not None and trained_for is not None and trained_for != task:
+        raise ModelLoadError(f"{folder}: a '{trained_for}' model, where a '{task}' model was expected")
+    model.to("cuda" if torch.cuda.is_available() else "cpu")
     return tokenizer, model

@@ -10,25 +10,17 @@ native JSONL format, from the articles not held out for validation or test.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from train.augment import augment as augment_sentences
 from train.io import atomic_write_jsonl
-from train.readers.jsonl import read_json_lines
-from train.readers.standoff import text_sha256
+from train.readers.standoff import corpus_articles, text_sha256
 from train.rules import find_claims
 
 CORPUS = "ant-news"
-
-
-def _articles(corpus_files: list[Path]) -> Iterator[dict]:
-    for path in corpus_files:
-        for _, record in read_json_lines(Path(path)):
-            yield record
 
 
 def write_silver(
@@ -49,16 +41,17 @@ def write_silver(
     counts: Counter[str] = Counter()
     rows = []
     sources = []
-    for article in tqdm(islice(_articles(corpus_files), limit), desc="silver claims", unit="article", total=limit, mininterval=2):
-        spans = find_claims(article["text"])
+    articles = islice(corpus_articles(corpus_files), limit)
+    for doc_id, text in tqdm(articles, desc="silver claims", unit="article", total=limit, mininterval=2):
+        spans = find_claims(text)
         counts.update(span.label for span in spans)
-        if augment and article["docno"] not in held_out:
-            sources.append((article["docno"], article["text"], spans))
+        if augment and doc_id not in held_out:
+            sources.append((doc_id, text, spans))
         rows.append(
             {
-                "id": article["docno"],
+                "id": doc_id,
                 "corpus": CORPUS,
-                "text_sha256": text_sha256(article["text"]),
+                "text_sha256": text_sha256(text),
                 "spans": [span.to_dict() for span in spans],
             }
         )

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from train.articles import DataError
 from train.io import atomic_write_jsonl
+from train.readers.jsonl import read_json_lines
+from train.readers.standoff import article_id
 from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, bio_to_spans
 from train.text import Sentence, split_sentences
@@ -47,14 +50,10 @@ def _read_file(path: Path) -> list[Document]:
     if path.suffix.lower() not in JSONL_SUFFIXES:
         return [Document(path.stem, text, str(path))]
     documents = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        doc_id = record.get("id") or record.get("docno") or f"{path.stem}:{number}"
+    for number, record in read_json_lines(path):
         if not isinstance(record.get("text"), str):
-            raise ValueError(f"line {number}: no 'text' field")
-        documents.append(Document(str(doc_id), record["text"], f"{path}:{number}"))
+            raise DataError(f"{path}:{number}: expected a string 'text' field in each line")
+        documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], f"{path}:{number}"))
     return documents
 
 
@@ -86,14 +85,11 @@ def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
 class ModelTagger:
     """One token-classification model folder, applied word by word to sentences."""
 
-    def __init__(self, folder: str, batch_size: int) -> None:
-        import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None) -> None:
+        from train.modeling import load_trained
 
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
-        self.model = AutoModelForTokenClassification.from_pretrained(folder)
-        self.model.to("cuda" if torch.cuda.is_available() else "cpu")
-        self.layer = getattr(self.model.config, "task", "ner")
+        self.tokenizer, self.model = load_trained(folder, task)
+        self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
 
     def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
@@ -194,10 +190,15 @@ def tag_files(
     documents, skipped = read_documents(files)
     for message in skipped:
         log.warning(message)
+    if not documents:
+        raise DataError(
+            f"no article to tag in {' '.join(inputs)}: "
+            + ("; ".join(skipped) if skipped else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}")
+        )
     records = tag_documents(
         documents,
-        ModelTagger(ner, batch_size) if ner else None,
-        ModelTagger(claims, batch_size) if claims else None,
+        ModelTagger(ner, batch_size, "ner") if ner else None,
+        ModelTagger(claims, batch_size, "claims") if claims else None,
     )
     if output:
         atomic_write_jsonl(Path(output), records)
@@ -205,6 +206,6 @@ def tag_files(
     else:
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if table:
-        print(claims_table(records))
+    if table:  # beside JSONL on stdout, the table goes to stderr
+        print(claims_table(records), file=sys.stdout if output else sys.stderr)
     return records

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError, check_spans
@@ -19,17 +20,26 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def article_id(record: dict) -> str | None:
+    """The document id of a JSONL article: its ``docno`` (ANT), else its ``id``."""
+    found = next((record[key] for key in ID_FIELDS if record.get(key) is not None), None)
+    return None if found is None else str(found)
+
+
+def corpus_articles(files: Iterable[Path]) -> Iterator[tuple[str, str]]:
+    """``(document id, text)`` of every article of corpus JSONL files, in order."""
+    for path in files:
+        for number, record in read_json_lines(Path(path)):
+            doc_id = article_id(record)
+            if doc_id is None or not isinstance(record.get("text"), str):
+                raise DataError(f"{path}:{number}: a corpus article needs 'docno' (or 'id') and a string 'text'")
+            yield doc_id, record["text"]
+
+
 @functools.lru_cache(maxsize=4)
 def load_corpus(files: tuple[Path, ...]) -> dict[str, str]:
-    """``{document id: text}`` over the corpus files (ids from ``docno`` or ``id``)."""
-    texts: dict[str, str] = {}
-    for path in files:
-        for number, record in read_json_lines(path):
-            doc_id = next((record[k] for k in ID_FIELDS if k in record), None)
-            if doc_id is None or not isinstance(record.get("text"), str):
-                raise DataError(f"{path}:{number}: a corpus article needs 'docno' (or 'id') and 'text'")
-            texts[doc_id] = record["text"]
-    return texts
+    """``{document id: text}`` over the corpus files."""
+    return dict(corpus_articles(files))
 
 
 def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...]) -> list[Article]:
