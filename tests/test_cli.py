@@ -79,3 +79,22 @@ def test_silver_command_writes_silver_and_augmented_sentences_without_gold_artic
     augmented = [json.loads(line) for line in (out / "augmented.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(augmented) == 6 and all(row["id"].startswith("A-1#aug") for row in augmented)
     assert not any("المئة" in row["text"] for row in augmented)
+
+
+def test_fit_before_data_and_fit_with_no_training_rows_say_what_to_run(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = tmp_path / "test-only.yaml"
+    config.write_text(
+        f"extends: {ROOT / 'configs' / 'tiny.yaml'}\n"
+        "data:\n"
+        f"  output: {tmp_path / 'data'}\n"
+        "  sources:\n"
+        "    - {name: fixtures, format: jsonl, path: tests/fixtures/articles.jsonl, split: test}\n"
+        f"train:\n  output_dir: {tmp_path / 'run'}\n",
+        encoding="utf-8",
+    )
+    assert main(["fit", str(config)]) == 2
+    assert f"no prepared dataset at {tmp_path / 'data'}: run `python -m train data` first" in capsys.readouterr().err
+    assert main(["data", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["fit", str(config)]) == 2
+    assert "the prepared dataset has no training rows annotated in the 'ner' layer" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from train.push import IGNORE_PATTERNS, PushError, push, upload_plan
 FAKE_TOKEN = "hf_FAKEtokenDoNotLeak1234567890"
 
 MODEL_FILES = {
-    "README.md": "---\nlanguage: ar\n---\n# card\n",
+    "README.md": '---\nlanguage: ar\n---\n# card\ntagger = pipeline("token-classification", model="ORG/NAME")\n',
     "config.json": "{}",
     "model.safetensors": "x" * 2048,
     "tokenizer.json": "{}",
@@ -89,13 +89,14 @@ def recording_api(monkeypatch: pytest.MonkeyPatch) -> type[RecordingApi]:
 def test_dry_run_lists_model_files_without_leftovers(model_dir: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
     lines = push(model_dir, "acme/camelbert-msa-ner", dry_run=True)
     assert lines == [
-        "README.md (28 B)",
+        "README.md (88 B)",
         "config.json (2 B)",
         "eval_results.json (2 B)",
         "model.safetensors (2.0 KB)",
         "tokenizer.json (2 B)",
         "tokenizer_config.json (2 B)",
     ]
+    assert 'model="ORG/NAME"' in (model_dir / "README.md").read_text(encoding="utf-8"), "a dry run changes nothing"
 
 
 def test_upload_plan_sizes_and_nested_leftovers(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_push_creates_repo_and_uploads_with_shared_ignore_rule(
 
     lines = push(model_dir, "acme/camelbert-msa-ner", private=True, token=FAKE_TOKEN if source == "argument" else None)
 
-    assert lines == push(model_dir, "acme/camelbert-msa-ner", dry_run=True)
+    assert [line.split()[0] for line in lines] == [line.split()[0] for line in push(model_dir, "x/y", dry_run=True)]
     [api] = recording_api.instances
     assert api.token == FAKE_TOKEN
     (create_name, create_args, create_kwargs), (upload_name, _, upload_kwargs) = api.calls
@@ -174,6 +175,8 @@ def test_push_creates_repo_and_uploads_with_shared_ignore_rule(
     assert FAKE_TOKEN not in captured.out + captured.err
     assert FAKE_TOKEN not in caplog.text
     assert "Uploaded 6 files" in caplog.text
+    card = (model_dir / "README.md").read_text(encoding="utf-8")
+    assert 'pipeline("token-classification", model="acme/camelbert-msa-ner")' in card, "the card names its repo"
 
 
 def test_real_upload_folder_sends_exactly_the_dry_run_files(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -120,7 +120,7 @@ def task_splits(dataset: DatasetDict, task: str) -> DatasetDict:
     """The rows whose source annotates the task's layer."""
     return DatasetDict(
         {
-            name: part.filter(lambda layers: task in layers, input_columns="layers", keep_in_memory=True)
+            name: part.filter(lambda layers: task in layers, input_columns="layers", keep_in_memory=True) if len(part) else part
             for name, part in dataset.items()
         }
     )
@@ -186,8 +186,11 @@ def prepare_data(config: RunConfig) -> tuple[Path, dict]:
     dataset = build_dataset(config)
     counts = count_labels(dataset)
     output = config.path(config.data.output)
+    if not any(len(part) for part in dataset.values()):
+        raise DataError(f"the sources of data.sources hold no sentence; nothing written to {output}")
     with atomic_directory(output) as tmp:
-        dataset.save_to_disk(str(tmp))
+        # datasets cannot load back a split saved with no rows: empty splits are left out, load_prepared restores them
+        DatasetDict({split: part for split, part in dataset.items() if len(part)}).save_to_disk(str(tmp))
         write_dataset_card(tmp, config, counts)
         save_config(config, tmp)
     return output, counts
@@ -197,5 +200,12 @@ def load_prepared(config: RunConfig) -> DatasetDict:
     """The dataset ``prepare_data`` wrote for this config; a clear error when it is not there."""
     path = config.path(config.data.output)
     if not (path / "dataset_dict.json").is_file():
-        raise DataError(f"no prepared dataset at {path}: run `python -m train data CONFIG` (or `make data`) first")
-    return load_from_disk(str(path))
+        raise DataError(
+            f"no prepared dataset at {path}: run `python -m train data` first with the same config file and data.* "
+            "overrides (`make data` builds the default dataset of configs/data.yaml)"
+        )
+    dataset = load_from_disk(str(path))
+    for split in SPLITS:
+        if split not in dataset:
+            dataset[split] = _table([], features())
+    return dataset

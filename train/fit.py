@@ -32,6 +32,7 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
+from train.articles import DataError
 from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
@@ -150,7 +151,10 @@ def fit(config: RunConfig) -> Path:
     dataset["train"] = thin_empty_rows(dataset["train"], column, config.train.empty_fraction, config.train.seed)
     names = dataset["train"].features[column].feature.names
     if len(dataset["train"]) == 0:
-        raise ValueError(f"the prepared dataset has no training rows annotated for '{task}'")
+        raise DataError(
+            f"{config.path(config.data.output)}: the prepared dataset has no training rows annotated in the '{task}' "
+            "layer; give data.sources a source with split train (or auto) and that layer, then run `python -m train data`"
+        )
     texts = (" ".join(tokens) for tokens in dataset["train"]["tokens"])
     tokenizer, model = load_base(config.model, names, texts)
     max_length = tokenizer.model_max_length

@@ -8,6 +8,7 @@ before anything is written, so a card that the hub would reject never reaches th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,17 @@ def write_model_card(
     content = str(ModelCard(f"---\n{card_data.to_yaml()}\n---\n\n{body}"))
 
     return atomic_write_text(Path(model_dir) / "README.md", content)
+
+
+USAGE_MODEL = re.compile(r'(pipeline\("token-classification", model=")[^"]*(")')
+
+
+def set_card_repo_id(model_dir: Path, repo_id: str) -> None:
+    """Point the card's usage snippet at ``repo_id`` (``push`` does this before uploading)."""
+    path = Path(model_dir) / "README.md"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    updated = USAGE_MODEL.sub(lambda match: f"{match[1]}{repo_id}{match[2]}", text)
+    if updated != text:
+        atomic_write_text(path, updated)

@@ -17,6 +17,7 @@ from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, validate_repo_id
 
 from train.errors import UserError
+from train.modelcard import set_card_repo_id
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,9 @@ def push(
 ) -> list[str]:
     """Upload ``model_dir`` to the model repo ``repo_id``, creating it if needed.
 
-    Returns the uploaded (with ``dry_run``: the to-be-uploaded) files as ``"path (size)"`` lines,
-    sorted by path, for the caller to print. Raises ``PushError`` before touching the network when
+    The card's usage snippet is pointed at ``repo_id`` first (not in a dry run). Returns the uploaded
+    (with ``dry_run``: the to-be-uploaded) files as ``"path (size)"`` lines, sorted by path, for the
+    caller to print. Raises ``PushError`` before touching the network when
     no token is available (unless ``dry_run``), the repo id is invalid or the folder is incomplete.
     """
     resolved = None
@@ -118,6 +120,8 @@ def push(
     if not model_dir.is_dir():
         raise PushError(f"{model_dir} is not a directory.")
 
+    if not dry_run:
+        set_card_repo_id(model_dir, repo_id)
     plan = upload_plan(model_dir)
     missing = missing_files([path for path, _ in plan])
     if missing:
