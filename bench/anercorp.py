@@ -6,7 +6,7 @@ from __future__ import annotations
 from transformers import set_seed
 
 from train.config import load_config
-from train.dataset import load_prepared
+from train.dataset import load_prepared, task_splits
 from train.encoding import training_features
 from train.labels import TAG_COLUMNS
 from train.modeling import load_base
@@ -21,8 +21,7 @@ def load_splits(config_path: str = CONFIG, overrides: list[str] | None = None):
     column = TAG_COLUMNS[config.train.task]
     names = dataset["train"].features[column].feature.names
     splits = {}
-    for split, part in dataset.items():
-        part = part.filter(lambda layers: config.train.task in layers, input_columns="layers")
+    for split, part in task_splits(dataset, config.train.task).items():
         splits[split] = {"tokens": list(part["tokens"]), "tags": list(part[column])}
     return config, splits, names
 

@@ -19,10 +19,11 @@ Needs ``python -m train data configs/mini.yaml``. Prints tables; writes bench/ou
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import random
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
 import torch
@@ -31,8 +32,13 @@ from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
 from bench.inference import ant_sentences, compare_inference, format_inference
+from train.config import load_config
+from train.dataset import prepare_data
 from train.engine import train_model
 from train.fit import engine_settings
+from train.readers import source_files
+from train.readers.standoff import corpus_articles
+from train.silver import silver_from_config
 from train.text import tokenize
 
 
@@ -100,35 +106,31 @@ def bench_inference(args, config, names) -> dict:
 
 
 def bench_data(args) -> dict:
-    from train.config import load_config
-    from train.dataset import prepare_data
-    from train.readers import source_files
-    from train.silver import write_silver
-
-    config = load_config("configs/data.yaml")
-    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus")
     runs = {"silver": [], "data": []}
     with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
         silver = Path(tmp) / "silver.jsonl"
+        config = load_config(
+            "configs/data.yaml",
+            [
+                f"silver.output={silver}",
+                f"silver.limit={args.silver_articles}",
+                "silver.augment=0",
+                f"silver.augment_output={Path(tmp) / 'augmented.jsonl'}",
+                f"data.output={Path(tmp) / 'dataset'}",
+            ],
+        )
+        for source in config.data.sources:
+            if source.name == "claims-silver":
+                source.path = str(silver)
         for _ in range(args.repeats):
             started = time.perf_counter()
-            write_silver(corpus, silver, limit=args.silver_articles)
+            silver_from_config(config)
             runs["silver"].append(time.perf_counter() - started)
-            config.data.output = str(Path(tmp) / "dataset")
-            for source in config.data.sources:
-                if source.name == "claims-silver":
-                    source.path = str(silver)
             started = time.perf_counter()
             _, counts = prepare_data(config)
             runs["data"].append(time.perf_counter() - started)
-    silver_words, left = 0, args.silver_articles
-    for path in corpus:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if left <= 0 or not line.strip():
-                    continue
-                silver_words += len(tokenize(json.loads(line)["text"]))
-                left -= 1
+    corpus = source_files(config, config.silver.corpus, "silver corpus")
+    silver_words = sum(len(tokenize(text)) for _, text in islice(corpus_articles(corpus), args.silver_articles))
     words = sum(c["tokens"] for c in counts.values())
     sentences = sum(c["sentences"] for c in counts.values())
     result = {
@@ -160,8 +162,6 @@ def main() -> None:
     torch.set_num_threads(torch.get_num_threads())
     config, splits, names = load_splits(args.config, ["train.engine=fast", *args.overrides])
     report = {"benchmark": "cpu", "device": device_info(), "config": args.config, "repeats": args.repeats}
-    import os
-
     report["device"]["load_average_at_start"] = os.getloadavg()
     if "train" in args.only:
         report["training"] = bench_training(args, config, splits, names)

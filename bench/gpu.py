@@ -45,6 +45,7 @@ from bench.inference import compare_inference, format_inference
 from train.encoding import Window
 from train.engine import EngineSettings, train_model
 from train.inference import predict_windows
+from train.labels import tag_names
 
 DATA = Path(__file__).resolve().parent / "data"
 PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01, "dropout": 0.0}
@@ -79,7 +80,7 @@ def split_windows(split: dict) -> list[Window]:
 
 def scores(model, split: dict, names: list[str], pad_id: int) -> dict:
     """Test entity F1 of ``model`` (bf16 autocast on CUDA) through the project's ``predict_windows``."""
-    gold = [[names[t] for t in tags] for tags in split["tags"]]
+    gold = tag_names(split["tags"], names)
     device = next(model.parameters()).device
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
         labelled = predict_windows(model, split_windows(split), [len(tags) for tags in split["tags"]], pad_id)

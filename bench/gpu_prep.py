@@ -23,7 +23,7 @@ import torch
 from bench.anercorp import CONFIG, load_model, load_splits
 from bench.inference import ant_sentences
 from train.config import resolve_path
-from train.encoding import IGNORE, build_windows
+from train.encoding import build_windows, window_labels
 
 DATA = Path(__file__).resolve().parent / "data"
 INFERENCE_ARTICLES = 100
@@ -31,12 +31,7 @@ INFERENCE_ARTICLES = 100
 
 def encode_split(tokenizer, split: dict) -> dict:
     windows = build_windows(tokenizer, split["tokens"], tokenizer.model_max_length)
-    labels = []
-    for window in windows:
-        row = [IGNORE] * len(window.input_ids)
-        for word, position in window.first_subword.items():
-            row[position] = split["tags"][window.row][word]
-        labels.append(row)
+    labels = [window_labels(window, split["tags"][window.row]) for window in windows]
     return {
         "input_ids": [w.input_ids for w in windows],
         "labels": labels,

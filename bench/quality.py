@@ -20,15 +20,14 @@ from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import OUT, device_info, show_quality, summarize_quality, write_json
 from train.engine import train_model
+from train.evaluation import predict_split
 from train.fit import engine_settings
-from train.inference import predict_words
+from train.labels import tag_names
 from train.metrics import compute_seqeval
 
 
 def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int) -> dict:
-    predicted = predict_words(model, tokenizer, split["tokens"], batch_size=batch_size)
-    gold = [[names[t] for t in tags] for tags in split["tags"]]
-    scores = compute_seqeval(gold, [[label for label, _ in words] for words in predicted])
+    scores = compute_seqeval(tag_names(split["tags"], names), predict_split(split, model, tokenizer, batch_size))
     return {"strict_f1": scores["strict"]["f1"], "conlleval_f1": scores["conlleval"]["f1"]}
 
 

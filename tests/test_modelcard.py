@@ -157,7 +157,6 @@ def test_claims_card(tmp_path: Path) -> None:
             "description": "News sentences labelled automatically.",
             "license": "CC BY 4.0",
             "url": "https://example.org/claims",
-            "hub_id": "acme/arabic-number-claims",
         }
     ]
     card = ModelCard.load(
@@ -173,8 +172,8 @@ def test_claims_card(tmp_path: Path) -> None:
     )
     assert card.data.tags == ["arabic", "number-claims", "token-classification", "bert"]
     assert card.data.license == "mit"
-    assert card.data.datasets == ["acme/arabic-number-claims"]
-    assert card.data.eval_results[0].dataset_type == "acme/arabic-number-claims"
+    assert card.data.datasets == ["Arabic number claims (silver)"]
+    assert card.data.eval_results[0].dataset_type == "Arabic number claims (silver)"
     assert "silver" in card.text
     assert 'model="ORG/NAME"' in card.text
     assert "benajiba" not in card.text  # ANERcorp is cited only when it is a data source

@@ -38,22 +38,9 @@ def cmd_data(args: argparse.Namespace) -> None:
 
 
 def cmd_silver(args: argparse.Namespace) -> None:
-    from train.dataset import held_out_ids
-    from train.readers import source_files
-    from train.silver import write_silver
+    from train.silver import silver_from_config
 
-    config = load_config(args.config, args.overrides)
-    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus (see data/README.md)")
-    output = config.path(config.silver.output)
-    counts = write_silver(
-        corpus,
-        output,
-        limit=config.silver.limit,
-        augment=config.silver.augment,
-        augment_path=config.path(config.silver.augment_output),
-        held_out=held_out_ids(config),
-        seed=config.data.seed,
-    )
+    output, counts = silver_from_config(load_config(args.config, args.overrides))
     print(json.dumps(counts, ensure_ascii=False))
     print(f"silver claims written to {output}")
 

@@ -126,14 +126,13 @@ def task_splits(dataset: DatasetDict, task: str) -> DatasetDict:
     )
 
 
-def rows_to_spans(rows: list[dict], layer: str, names: list[str] | None = None) -> list[Span]:
-    """Spans of one layer back from dataset rows (tags as ids or names), in article offsets."""
+def rows_to_spans(rows: list[dict], layer: str) -> list[Span]:
+    """Spans of one layer back from rows with label names in its tag column, in article offsets."""
     column = TAG_COLUMNS[layer]
     spans = []
     for row in rows:
         tokens = [Token(w, s, e) for w, s, e in zip(row["tokens"], row["starts"], row["ends"])]
-        tags = [names[t] if names else t for t in row[column]]
-        spans += bio_to_spans(tokens, tags, layer)
+        spans += bio_to_spans(tokens, row[column], layer)
     return spans
 
 

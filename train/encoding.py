@@ -48,16 +48,21 @@ def build_windows(tokenizer: PreTrainedTokenizerFast, sentences: list[list[str]]
     return windows
 
 
+def window_labels(window: Window, tags: list[int]) -> list[int]:
+    """The sentence's tag of each word at its first sub-word in the window; ``IGNORE`` elsewhere."""
+    labels = [IGNORE] * len(window.input_ids)
+    for word, position in window.first_subword.items():
+        labels[position] = tags[word]
+    return labels
+
+
 def training_features(
     tokenizer: PreTrainedTokenizerFast, sentences: list[list[str]], tags: list[list[int]], max_length: int
 ) -> dict[str, list]:
     """Columns ``input_ids``, ``labels`` (first sub-word of each word, else -100) and ``length``."""
     columns: dict[str, list] = {"input_ids": [], "labels": [], "length": []}
     for window in build_windows(tokenizer, sentences, max_length):
-        labels = [IGNORE] * len(window.input_ids)
-        for word, position in window.first_subword.items():
-            labels[position] = tags[window.row][word]
         columns["input_ids"].append(window.input_ids)
-        columns["labels"].append(labels)
+        columns["labels"].append(window_labels(window, tags[window.row]))
         columns["length"].append(len(window.input_ids))
     return columns

@@ -20,14 +20,12 @@ from train.config import RunConfig, load_config
 from train.dataset import load_prepared, rows_to_spans, task_splits
 from train.inference import predict_words
 from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
-from train.labels import TAG_COLUMNS, label_table
+from train.labels import TAG_COLUMNS, label_table, tag_names
 from train.metrics import classification_report, compute_seqeval, format_table
 from train.modelcard import write_model_card
 from train.modeling import base_model_name, load_trained
 
 log = logging.getLogger(__name__)
-
-SEED_SOURCE_PREFIX = "seed"
 
 
 def predict_split(part: Dataset, model, tokenizer, batch_size: int) -> list[list[str]]:
@@ -69,7 +67,7 @@ def error_rows(part: Dataset, task: str, gold: list[list[str]], predicted: list[
 
 def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) -> tuple[dict, str, list[dict]]:
     names = part.features[TAG_COLUMNS[task]].feature.names
-    gold = [[names[t] for t in tags] for tags in part[TAG_COLUMNS[task]]]
+    gold = tag_names(part[TAG_COLUMNS[task]], names)
     predicted = predict_split(part, model, tokenizer, batch_size)
     scores = compute_seqeval(gold, predicted)
     by_source = {}
@@ -116,9 +114,7 @@ def evaluate_folder(
         atomic_write_text(model_dir / f"classification_report_{split}.txt", report)
         atomic_write_jsonl(model_dir / f"errors_{split}.jsonl", errors)
         print(f"\n{task} / {split}: {len(part)} sentences\n{format_table(scores)}")
-        seed_errors = [e for e in errors if e["source"].startswith(SEED_SOURCE_PREFIX)]
-        for error in seed_errors:
-            print(f"  {error['id']}: gold {error['gold']} | predicted {error['predicted']}")
+        print(f"{len(errors)} sentences with a wrong label: errors_{split}.jsonl in the model folder (gold and predicted)")
     atomic_write_json(results_path, results)
     sources = [
         {"name": s.name, "description": s.description, "license": s.license, "url": s.url}
@@ -134,7 +130,7 @@ def evaluate_folder(
         metrics={split: {k: v for k, v in scores.items() if k != "by_source"} for split, scores in results.items()},
         data_sources=sources,
         versions=library_versions(),
-        model_name=f"{Path(config.train.output_dir.format(task=task)).name}",
+        model_name=config.path(config.train.output_dir).name,
     )
     return results
 

@@ -39,7 +39,7 @@ from train.encoding import IGNORE, training_features
 from train.engine import EngineSettings, pad_multiple, train_model
 from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
-from train.labels import TAG_COLUMNS
+from train.labels import TAG_COLUMNS, tag_names
 from train.metrics import compute_seqeval
 from train.modeling import load_base, resolve_base
 
@@ -280,7 +280,7 @@ def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, na
     kept). No checkpoints: a killed run starts again. Returns the trained model."""
     column = TAG_COLUMNS[config.train.task]
     validation = dataset["validation"]
-    gold = [[names[t] for t in tags] for tags in validation[column]]
+    gold = tag_names(validation[column], names)
     started = time.perf_counter()
 
     def evaluate(trained, info: dict) -> float | None:

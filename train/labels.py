@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 GUIDELINES = Path(__file__).resolve().parent.parent / "docs" / "annotation.md"
@@ -43,3 +44,8 @@ def bio_labels(layer: str) -> list[str]:
 
 
 TAG_COLUMNS = {"ner": "ner_tags", "claims": "claim_tags"}
+
+
+def tag_names(rows: Iterable[Sequence[int]], names: Sequence[str]) -> list[list[str]]:
+    """Rows of tag ids as rows of label names."""
+    return [[names[t] for t in tags] for tags in rows]

@@ -136,15 +136,9 @@ MAIN_HYPERPARAMETERS = {
         "gradient_accumulation_steps",
         "early_stopping_patience",
         "bf16",
-        "fp16",
     ),
     "fast": _SHARED_HYPERPARAMETERS + ("fast_learning_rate", "batch_tokens", "fast_dropout", "bf16", "compile"),
 }
-
-
-def dataset_id(source: Mapping[str, str]) -> str:
-    """The ``datasets`` metadata entry of a data source: its ``hub_id`` if given, else its name."""
-    return source.get("hub_id") or source["name"]
 
 
 def eval_results(task: str, metrics: Mapping[str, Mapping[str, Any]], data_sources: list[dict[str, str]]) -> list[EvalResult]:
@@ -153,7 +147,7 @@ def eval_results(task: str, metrics: Mapping[str, Mapping[str, Any]], data_sourc
         EvalResult(
             task_type="token-classification",
             task_name=TASKS[task]["task_name"],
-            dataset_type="+".join(dataset_id(s) for s in data_sources),
+            dataset_type="+".join(s["name"] for s in data_sources),
             dataset_name=" + ".join(s["name"] for s in data_sources),
             dataset_split=split,
             metric_type=metric_type,
@@ -275,7 +269,7 @@ def write_model_card(
 
     ``metrics`` maps a split name to a ``train.metrics.compute_seqeval`` result (extra keys are
     ignored); ``data_sources`` are ``{"name", "description", "license", "url"}`` dicts (``url`` may be
-    None; an optional ``hub_id`` is used in the ``datasets`` metadata instead of the name).
+    None).
     ``repo_id`` only fills the usage snippet.
     """
     if task not in TASKS:
@@ -286,7 +280,7 @@ def write_model_card(
         language="ar",
         license=license,
         base_model=base_model,
-        datasets=[dataset_id(s) for s in data_sources],
+        datasets=[s["name"] for s in data_sources],
         pipeline_tag="token-classification",
         library_name="transformers",
         tags=["arabic", TASKS[task]["tag"], "token-classification", "bert"],

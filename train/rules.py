@@ -222,7 +222,6 @@ YESTERDAY = _stems("أمس")
 OTHERS = _stems("آخرين", "آخرون", "أخرى", "أخريات")
 FINAL = _stems("نهائي", "نهائية")
 PRICE = norm_word("ثمن")
-ONE = _stems("واحد", "واحدة")
 FROM = norm_word("من")
 STOP = _stems(
     "في",

@@ -16,7 +16,10 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from train.augment import augment as augment_sentences
+from train.config import RunConfig
+from train.dataset import held_out_ids
 from train.io import atomic_write_jsonl
+from train.readers import source_files
 from train.readers.standoff import corpus_articles, text_sha256
 from train.rules import find_claims
 
@@ -61,3 +64,20 @@ def write_silver(
         atomic_write_jsonl(Path(augment_path), augmented)
         counts["augmented"] = len(augmented)
     return dict(counts)
+
+
+def silver_from_config(config: RunConfig) -> tuple[Path, dict]:
+    """``make silver``: :func:`write_silver` with the ``silver`` section of ``config``, holding out the
+    articles its validation and test sources name. Returns the output path and the counts."""
+    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus (see data/README.md)")
+    output = config.path(config.silver.output)
+    counts = write_silver(
+        corpus,
+        output,
+        limit=config.silver.limit,
+        augment=config.silver.augment,
+        augment_path=config.path(config.silver.augment_output),
+        held_out=held_out_ids(config),
+        seed=config.data.seed,
+    )
+    return output, counts

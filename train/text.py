@@ -42,17 +42,10 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-def strip_diacritics(text: str) -> str:
-    return _DIACRITICS_RE.sub("", text)
-
-
-def normalize(text: str, *, remove_diacritics: bool = True, remove_tatweel: bool = True) -> str:
-    """The normalization CAMeLBERT and the mini BERT were pretrained with (configurable per model)."""
-    if remove_diacritics:
-        text = _DIACRITICS_RE.sub("", text)
-    if remove_tatweel:
-        text = _TATWEEL_RE.sub("", text)
-    return text
+def normalize(text: str) -> str:
+    """``text`` without diacritics and tatweel, as CAMeLBERT and the mini BERT were pretrained (a model's
+    tokenizer applies its own configured normalization, :func:`train.modeling.with_normalization`)."""
+    return _TATWEEL_RE.sub("", _DIACRITICS_RE.sub("", text))
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -73,9 +66,3 @@ def split_sentences(text: str) -> list[Sentence]:
         if current:
             sentences.append(Sentence(current[0].start, current[-1].end, tuple(current)))
     return sentences
-
-
-def word_boundaries(text: str) -> tuple[set[int], set[int]]:
-    """The offsets where words start and end: span boundaries must fall on these."""
-    tokens = tokenize(text)
-    return {t.start for t in tokens}, {t.end for t in tokens}
