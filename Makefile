@@ -5,17 +5,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-all bench bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	@# torch 2.13.0 first: a CPU build on these machines, the normal build elsewhere; never a stray CUDA download
-	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0
+	@# torch 2.13.0 first, only where none is installed: pip's default build, or TORCH_INDEX's (e.g. the CPU index)
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
@@ -31,12 +31,12 @@ data: $(SILVER) ## build the default dataset (seed gold, ANERcorp, gold, silver 
 	$(PY) -m train data configs/data.yaml
 
 train-ner: data ## fine-tune CAMeLBERT for NER (configs/ner.yaml)
-	$(PY) -m train fit configs/ner.yaml
+	$(PY) -m train fit configs/ner.yaml $(ARGS)
 
 train-claims: data ## fine-tune CAMeLBERT for number claims (configs/claims.yaml)
-	$(PY) -m train fit configs/claims.yaml
+	$(PY) -m train fit configs/claims.yaml $(ARGS)
 
-train: train-ner train-claims ## the main job: data, then both models with their cards
+train: train-ner train-claims ## the main job: data, then both models with their cards [ARGS="key=value ..."]
 
 smoke: $(STAMP) ## offline: tiny BERT for both tasks on seed + fixtures, then tag the seed article
 	$(PY) -m train data configs/tiny.yaml
@@ -63,10 +63,14 @@ lint: $(STAMP) ## ruff: lint rules and formatting (what CI checks before the tes
 test: $(STAMP) ## the test suite (fast tests and the smoke training path)
 	$(PY) -m pytest -q
 
+test-slow: $(STAMP) ## only the slow tests (two-process training with accelerate); CI runs them after `make test`
+	$(PY) -m pytest -q -m slow
+
 test-all: $(STAMP) ## every test, slow ones included
 	$(PY) -m pytest -q -m ""
 
 bench: $(STAMP) ## CPU benchmarks against the run_ner.py recipe (bench/)
+	$(PY) -m train data configs/mini.yaml
 	$(PY) -m bench.cpu
 
 bench-quality: $(STAMP) ## F1 and time to quality: project vs run_ner.py recipe, mini BERT, 3 seeds (long on CPU)

@@ -6,14 +6,20 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+from train.config import load_config
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+settings.register_profile("default", deadline=None)  # a busy 2-core runner is slow, not wrong
+settings.load_profile("default")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED_DATA = (ROOT / ".." / "shared" / "data").resolve()
+SHARED_DATA = load_config("configs/data.yaml").data_root()  # data.root, else $ARABIC_DATA_ROOT, else ../shared/data
 
 
 def tiny_fit_args(data_dir: Path, run_dir: Path, *extra: str) -> list[str]:

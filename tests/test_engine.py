@@ -72,3 +72,22 @@ def test_collate_pads_each_row_to_the_rounded_width() -> None:
         assert batch["attention_mask"][k].tolist() == [1] * n + [0] * (16 - n)
     inputs = collate(rows, None, 0, 1)
     assert set(inputs) == {"input_ids", "attention_mask"} and inputs["input_ids"].shape == (3, 11)
+
+
+def test_training_lowers_the_loss_and_keep_best_restores_the_best_evaluation() -> None:
+    model = tiny_bert()
+    settings = EngineSettings(epochs=12, learning_rate=5e-3, batch_tokens=64, logging_steps=0, dropout=0.0, seed=0)
+    scripted = [0.1, 0.5, 0.9, 0.3] + [0.2] * 8  # the third evaluation is the best
+    states: list[dict[str, torch.Tensor]] = []
+
+    def on_evaluate(trained, info: dict) -> float:
+        states.append({k: v.clone() for k, v in trained.state_dict().items()})
+        return scripted[len(states) - 1]
+
+    result = train_model(model, ROWS, LABELS, settings, device="cpu", on_evaluate=on_evaluate)
+    losses = [entry["train_loss"] for entry in result.history]
+    assert len(losses) == 12 and losses[-1] < 0.5 * losses[0], losses
+    assert result.best_score == 0.9
+    final = model.state_dict()
+    assert all(torch.equal(final[k], states[2][k]) for k in final), "the weights of the best evaluation are restored"
+    assert not all(torch.equal(final[k], states[-1][k]) for k in final)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from train.readers.standoff import corpus_articles
 from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, spans_to_bio
 from train.text import tokenize
@@ -285,21 +286,19 @@ def test_readable_claims_drops_quantities_that_read_as_no_number() -> None:
     assert [r["text"] for r in claim_records(text, readable_claims(text, spans))] == ["نحو 40", "عشرات"]
 
 
-def test_readable_claims_keeps_the_hand_annotated_spans() -> None:
-    """Only QTY spans the normalizer cannot read are dropped: 1 of the 212 gold quantities
-    (``18 ساعة و45 دقيقة``, a compound duration); no ENT or TIME."""
+def test_readable_claims_keeps_the_hand_annotated_spans(shared_data: Path) -> None:
+    """Only QTY spans the normalizer cannot read are dropped, and no ENT or TIME: 2 of the 268 gold
+    quantities, both in the blind test articles, whose gaps are left unfixed on purpose (README)."""
     root = Path(__file__).resolve().parent.parent
     texts = {"seed-000_5aed8b592000b0fd": SEED.read_text(encoding="utf-8")}
-    for corpus in sorted((root.parent / "shared" / "data" / "ant-news").glob("*.jsonl")):
-        texts.update((a["docno"], a["text"]) for a in map(json.loads, corpus.read_text(encoding="utf-8").splitlines()))
+    texts.update(corpus_articles(sorted((shared_data / "ant-news").glob("*.jsonl"))))
     quantities, dropped = 0, []
     for path in sorted((root / "data" / "gold").glob("*.jsonl")):
         for line in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
-            if line["id"] not in texts:
-                continue
             spans = [Span(s["start"], s["end"], s["label"], s["layer"]) for s in line["spans"] if s["layer"] == "claims"]
             kept = readable_claims(texts[line["id"]], spans)
             dropped += [texts[line["id"]][s.start : s.end] for s in spans if s not in kept]
             assert all(s.label == "QTY" for s in spans if s not in kept)
             quantities += sum(s.label == "QTY" for s in spans)
-    assert quantities >= 17 and len(dropped) <= quantities // 100, dropped
+    assert quantities == 268
+    assert sorted(dropped) == sorted(["ما بين 120 إلى 160 كيلو مترا بالساعة", "عاما واحدا"])

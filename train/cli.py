@@ -23,6 +23,11 @@ from train.errors import UserError
 log = logging.getLogger("train")
 
 
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies below it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", help="a YAML file under configs/")
     parser.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.epochs=5")
@@ -34,7 +39,7 @@ def cmd_data(args: argparse.Namespace) -> None:
     config = load_config(args.config, args.overrides)
     output, counts = prepare_data(config)
     print(format_counts(counts))
-    print(f"dataset written to {output}")
+    print(f"dataset written to {_shown(output)}")
 
 
 def cmd_silver(args: argparse.Namespace) -> None:
@@ -42,7 +47,7 @@ def cmd_silver(args: argparse.Namespace) -> None:
 
     output, counts = silver_from_config(load_config(args.config, args.overrides))
     print(json.dumps(counts, ensure_ascii=False))
-    print(f"silver claims written to {output}")
+    print(f"silver claims written to {_shown(output)}")
 
 
 def cmd_fit(args: argparse.Namespace) -> None:
@@ -50,7 +55,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
 
     config = load_config(args.config, args.overrides)
     output = fit(config)
-    print(f"model written to {output}")
+    print(f"model written to {_shown(output)}")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
