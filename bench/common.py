@@ -7,7 +7,6 @@ Imports only the standard library and torch, so the GPU set can use it where ``d
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import resource
@@ -16,6 +15,8 @@ import time
 from pathlib import Path
 
 import torch
+
+from train.io import atomic_write_json
 
 OUT = Path(os.environ.get("BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
@@ -92,10 +93,7 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def write_json(name: str, payload: dict) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / name
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
-    return path
+    return atomic_write_json(OUT / name, payload)
 
 
 def summarize_quality(runs: list[dict]) -> dict:

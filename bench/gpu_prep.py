@@ -24,6 +24,7 @@ from bench.anercorp import CONFIG, load_model, load_splits
 from bench.inference import ant_sentences
 from train.config import resolve_path
 from train.encoding import build_windows, window_labels
+from train.io import atomic_directory
 
 DATA = Path(__file__).resolve().parent / "data"
 INFERENCE_ARTICLES = 100
@@ -44,21 +45,18 @@ def encode_split(tokenizer, split: dict) -> dict:
 def main() -> None:
     config, splits, names = load_splits(CONFIG)
     tokenizer, _ = load_model(config, names, 0)
-    DATA.mkdir(exist_ok=True)
     payload = {
         "names": names,
         "pad_id": tokenizer.pad_token_id,
         "max_length": tokenizer.model_max_length,
         "splits": {name: encode_split(tokenizer, split) for name, split in splits.items()},
     }
-    torch.save(payload, DATA / "anercorp.pt")
-    model_dir = DATA / "arabic-mini-bert"
-    if model_dir.exists():
-        shutil.rmtree(model_dir)
-    shutil.copytree(resolve_path(config.model.base), model_dir)
-    tokenizer.save_pretrained(str(model_dir))  # with the project's normalization in tokenizer.json
     sentences = ant_sentences(Path(config.data_root(), "ant-news"), INFERENCE_ARTICLES, tokenizer)
-    (DATA / "ant-sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+    with atomic_directory(DATA) as tmp:
+        torch.save(payload, tmp / "anercorp.pt")
+        model_dir = shutil.copytree(resolve_path(config.model.base), tmp / "arabic-mini-bert")
+        tokenizer.save_pretrained(str(model_dir))  # with the project's normalization in tokenizer.json
+        (tmp / "ant-sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
     sizes = {name: len(part["input_ids"]) for name, part in payload["splits"].items()}
     print(
         f"wrote {DATA}: windows {sizes}, train sub-words {sum(map(len, payload['splits']['train']['input_ids'])):,}, "

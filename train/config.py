@@ -214,15 +214,25 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
 
 
 def apply_overrides(raw: dict, overrides: list[str]) -> dict:
+    """``raw`` with each dotted ``key=value`` set; a number picks an item of a list (``data.sources.0.path=...``)."""
     raw = dict(raw)
     for text in overrides:
         keys, value = _parse_override(text)
-        node = raw
-        for key in keys[:-1]:
-            child = node.get(key)
-            node[key] = dict(child) if isinstance(child, dict) else {}
+        node: Any = raw
+        for depth, key in enumerate(keys):
+            if isinstance(node, list):
+                if not key.isdigit() or int(key) >= len(node):
+                    where = ".".join(keys[:depth])
+                    raise ConfigError(
+                        f"override '{text}': {where} is a list of {len(node)}; give an index from 0 to {len(node) - 1}"
+                    )
+                key = int(key)
+            if depth == len(keys) - 1:
+                node[key] = value
+                break
+            child = node[key] if isinstance(node, list) else node.get(key)
+            node[key] = list(child) if isinstance(child, list) else dict(child) if isinstance(child, dict) else {}
             node = node[key]
-        node[keys[-1]] = value
     return raw
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, load_from_disk
+from tqdm.auto import tqdm
 
 from train.articles import Article, DataError
 from train.config import RunConfig, SourceConfig, save_config
@@ -140,12 +141,12 @@ def build_dataset(config: RunConfig) -> DatasetDict:
     if not config.data.sources:
         raise DataError("the config lists no data.sources")
     assigned: list[Assigned] = []
-    for source in config.data.sources:
+    for source in tqdm(config.data.sources, desc="read sources", unit="source"):
         articles = read_source(config, source)
         log.info("%s: %d articles", source.name, len(articles))
         assigned += assign_splits(articles, source, config)
     by_split: dict[str, list[dict]] = {split: [] for split in SPLITS}
-    for item in remove_leaks(assigned):
+    for item in tqdm(remove_leaks(assigned), desc="sentences", unit="article", mininterval=2):
         by_split[item.split] += article_rows(item.article)
     schema = features()
     return DatasetDict({split: _table(rows, schema) for split, rows in by_split.items()})
