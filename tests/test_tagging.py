@@ -144,7 +144,10 @@ def test_tag_refuses_a_folder_that_is_no_model_and_models_given_the_wrong_role(
     article = tmp_path / "a.txt"
     article.write_text("غادر نحو 6500 شخص المنطقة.", encoding="utf-8")
     assert main(["tag", "--ner", str(tmp_path / "nope"), str(article)]) == 2
-    assert f"{tmp_path / 'nope'}: not a model folder (no config.json)" in capsys.readouterr().err
+    assert f"{tmp_path / 'nope'}: no such model folder, nor a model on the HuggingFace hub" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["tag", "--ner", str(tmp_path / "empty"), str(article)]) == 2
+    assert f"{tmp_path / 'empty'}: not a model folder (no config.json)" in capsys.readouterr().err
     assert main(["tag", "--ner", str(claims_model), "--claims", str(ner_model), str(article)]) == 2
     assert f"{claims_model}: a 'claims' model, where a 'ner' model was expected" in capsys.readouterr().err
 
@@ -158,3 +161,23 @@ def test_tag_fails_when_no_input_can_be_read_and_names_the_bad_jsonl_line(tmp_pa
     assert f"{tmp_path / 'missing.txt'}: skipped" in error
     assert main(["tag", str(tmp_path / "empty-folder")]) == 2
     assert "no article to tag" in capsys.readouterr().err
+
+
+def test_a_hub_id_is_loaded_from_the_hub(ner_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Published models load by hub id (here served from a local folder, the hub being out of reach)."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    import train.modeling as modeling
+
+    asked = []
+    for cls in (AutoTokenizer, AutoModelForTokenClassification):
+        real = cls.from_pretrained
+
+        def from_hub(name, *args, _real=real, **kwargs):
+            asked.append(name)
+            return _real(str(ner_model), *args, **kwargs)
+
+        monkeypatch.setattr(cls, "from_pretrained", from_hub)
+    monkeypatch.setattr(modeling, "_unreachable", lambda repo_id: None)
+    tokenizer, model = modeling.load_trained("acme/arabic-ner", "ner")
+    assert asked == ["acme/arabic-ner", "acme/arabic-ner"] and model.config.id2label[1] == "B-PERS"

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 import torch
 from huggingface_hub import constants, try_to_load_from_cache
+from huggingface_hub.errors import HFValidationError
+from huggingface_hub.utils import validate_repo_id
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece
 from tokenizers.trainers import WordPieceTrainer
@@ -155,18 +157,33 @@ def load_base(
     return tokenizer, model
 
 
-def load_trained(folder: str | Path, task: str | None = None) -> tuple[PreTrainedTokenizerFast, PreTrainedModel]:
-    """A model folder written by ``fit`` (tokenizer and model), on the GPU when there is one; with ``task``,
-    an error unless the folder's model was trained for it (``config.json``'s ``task``)."""
-    folder = Path(folder)
-    if not (folder / "config.json").is_file():
+def load_trained(name: str | Path, task: str | None = None) -> tuple[PreTrainedTokenizerFast, PreTrainedModel]:
+    """A trained model (tokenizer and model): a folder written by ``fit`` or the hub id of a published one,
+    on the GPU when there is one; with ``task``, an error unless it was trained for that task
+    (``config.json``'s ``task``)."""
+    folder = Path(name)
+    if folder.is_dir() and not (folder / "config.json").is_file():
         raise ModelLoadError(
             f"{folder}: not a model folder (no config.json); pass the model/ folder that fit wrote, e.g. runs/ner/model"
         )
-    tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    model = AutoModelForTokenClassification.from_pretrained(str(folder))
+    if not folder.is_dir():
+        try:
+            validate_repo_id(str(name))
+            reason = _unreachable(str(name))
+        except HFValidationError:
+            reason = "not a hub id either"
+        if reason:
+            raise ModelLoadError(
+                f"{name}: no such model folder, nor a model on the HuggingFace hub ({reason}); pass the model/ folder "
+                "that fit wrote (e.g. runs/ner/model) or the hub id of a published model (ORG/NAME)"
+            )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(name))
+        model = AutoModelForTokenClassification.from_pretrained(str(name))
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(f"{name}: cannot load a token-classification model: {str(error).splitlines()[0]}") from None
     trained_for = getattr(model.config, "task", None)
     if task is not None and trained_for is not None and trained_for != task:
-        raise ModelLoadError(f"{folder}: a '{trained_for}' model, where a '{task}' model was expected")
+        raise ModelLoadError(f"{name}: a '{trained_for}' model, where a '{task}' model was expected")
     model.to("cuda" if torch.cuda.is_available() else "cpu")
     return tokenizer, model
