@@ -10,7 +10,7 @@ from huggingface_hub import ModelCard
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from train.metrics import compute_seqeval
-from train.modelcard import write_model_card
+from train.modelcard import set_card_repo_id, write_model_card
 
 BASE = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
 LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "other names | events"}
@@ -175,7 +175,10 @@ def test_claims_card(tmp_path: Path) -> None:
     assert card.data.datasets == ["Arabic number claims (silver)"]
     assert card.data.eval_results[0].dataset_type == "Arabic number claims (silver)"
     assert "silver" in card.text
-    assert 'model="ORG/NAME"' in card.text
+    assert 'model="ORG/NAME"' in card.text and 'Tagger(claims="ORG/NAME")' in card.text
+    set_card_repo_id(tmp_path, "acme/claims")
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert 'model="acme/claims"' in text and 'Tagger(claims="acme/claims")' in text and "ORG/NAME" not in text
     assert "benajiba" not in card.text  # ANERcorp is cited only when it is a data source
     assert "inoue-etal-2021-interplay" in card.text
 

@@ -181,3 +181,17 @@ def test_a_hub_id_is_loaded_from_the_hub(ner_model: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(modeling, "_unreachable", lambda repo_id: None)
     tokenizer, model = modeling.load_trained("acme/arabic-ner", "ner")
     assert asked == ["acme/arabic-ner", "acme/arabic-ner"] and model.config.id2label[1] == "B-PERS"
+
+
+def test_the_tagger_object_gives_what_the_command_writes(ner_model: Path, claims_model: Path, tmp_path: Path) -> None:
+    from train.tagging import Tagger
+
+    [record] = Tagger()(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+    assert [(c["text"], c["value"], c["approx"], c["entity"]) for c in record["claims"]] == [("نحو 6500", 6500, True, "شخص")]
+    seed = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
+    output = tmp_path / "tagged.jsonl"
+    assert main(["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", "-o", str(output)]) == 0
+    [written] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    [tagged] = Tagger(ner=ner_model, claims=claims_model)([seed])
+    assert tagged["entities"] and tagged["claims"]
+    assert (tagged["entities"], tagged["claims"]) == (written["entities"], written["claims"])

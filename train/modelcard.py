@@ -50,6 +50,17 @@ TASKS: dict[str, dict[str, str]] = {
     },
 }
 
+RECORDS_USAGE = """
+
+Whole articles into normalized claim records (value, bounds, approximate, vague, kind, unit, what is
+counted, when), sentence by sentence and past the pipeline's length limit, with the training project
+installed:
+
+```python
+from train.tagging import Tagger
+records = Tagger(claims="{repo_id}")([article_text])
+```"""
+
 _COMMON_LIMITATIONS = [
     "Trained and evaluated on Modern Standard Arabic news. Expect lower accuracy on dialectal Arabic, "
     "social media, classical or religious texts, transcribed speech and Arabizi (Arabic in Latin script); "
@@ -242,7 +253,7 @@ def _body(
         "from transformers import pipeline\n"
         f'tagger = pipeline("token-classification", model="{repo_id}", aggregation_strategy="first")\n'
         f'tagger("{spec["example"]}")\n'
-        "```",
+        "```" + (RECORDS_USAGE.format(repo_id=repo_id) if task == "claims" else ""),
         "## Framework versions",
         "\n".join(version_lines),
         "## Citation",
@@ -304,7 +315,7 @@ def write_model_card(
     return atomic_write_text(Path(model_dir) / "README.md", content)
 
 
-USAGE_MODEL = re.compile(r'(pipeline\("token-classification", model=")[^"]*(")')
+USAGE_MODEL = re.compile(r'(pipeline\("token-classification", model="|Tagger\(claims=")[^"]*(")')
 
 
 def set_card_repo_id(model_dir: Path, repo_id: str) -> None:

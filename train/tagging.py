@@ -1,4 +1,5 @@
-"""``tag``: articles (plain text or JSONL, files or folders) -> entities and normalized claim records.
+"""``tag``: articles (plain text or JSONL, files or folders) -> entities and normalized claim records;
+:class:`Tagger` does the same for texts in Python.
 
 Every sentence of every article is tagged in one batched pass per model (sorted by length, no
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,12 +121,30 @@ class ModelTagger:
         return result
 
 
-def tag_documents(documents: list[Document], ner: ModelTagger | None, claims: ModelTagger | None) -> list[dict]:
-    entity_spans = ner.spans(documents) if ner else [[] for _ in documents]
-    claim_spans = claims.spans(documents) if claims else [[(s, 1.0) for s in find_claims(d.text)] for d in documents]
-    records = []
-    for document, entities, claim in zip(documents, entity_spans, claim_spans):
-        records.append(
+class Tagger:
+    """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
+    article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
+    or hub ids of published models; without ``claims`` the rule tagger finds the claims.
+
+        tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
+        [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+        record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
+    """
+
+    def __init__(self, ner: str | Path | None = None, claims: str | Path | None = None, batch_size: int = 64) -> None:
+        self.ner = ModelTagger(ner, batch_size, "ner") if ner else None
+        self.claims = ModelTagger(claims, batch_size, "claims") if claims else None
+
+    def __call__(self, texts: Iterable[str]) -> list[dict]:
+        """Records for plain article texts, with ids ``"0"``, ``"1"``, ... in order."""
+        return self.tag_documents([Document(str(i), text, "<text>", split_sentences(text)) for i, text in enumerate(texts)])
+
+    def tag_documents(self, documents: list[Document]) -> list[dict]:
+        entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
+        claim_spans = (
+            self.claims.spans(documents) if self.claims else [[(s, 1.0) for s in find_claims(d.text)] for d in documents]
+        )
+        return [
             {
                 "id": document.id,
                 "source": document.source,
@@ -140,8 +160,8 @@ def tag_documents(documents: list[Document], ner: ModelTagger | None, claims: Mo
                 ],
                 "claims": claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])),
             }
-        )
-    return records
+            for document, entities, claim in zip(documents, entity_spans, claim_spans)
+        ]
 
 
 def _range(record: dict) -> str:
@@ -195,11 +215,7 @@ def tag_files(
             f"no article to tag in {' '.join(inputs)}: "
             + ("; ".join(skipped) if skipped else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}")
         )
-    records = tag_documents(
-        documents,
-        ModelTagger(ner, batch_size, "ner") if ner else None,
-        ModelTagger(claims, batch_size, "claims") if claims else None,
-    )
+    records = Tagger(ner, claims, batch_size).tag_documents(documents)
     if output:
         atomic_write_jsonl(Path(output), records)
         log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
