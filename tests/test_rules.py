@@ -128,6 +128,11 @@ def test_seed_records_link_entity_and_time(seed: str) -> None:
         "وصل الوفد بعد 18 ساعة من التأخير.",
         "شهدت الخمس سنوات الأخيرة نموا كبيرا.",
         "عاش هناك سنة ونصف سنة.",
+        "جاءت البلاد في المرتبة 12 عالميا.",
+        "ارتفع مؤشر نيكي 225 الياباني.",
+        "صدر القانون رقم 142 لسنة 2017.",
+        "ويعقد الاجتماع يوم الأحد 12 مايو.",
+        "سجل العداء زمن دقيقة و31 ثانية.",
     ],
 )
 def test_excluded_numbers_give_no_qty(sentence: str) -> None:
@@ -140,6 +145,28 @@ def test_count_with_entity_and_weekday() -> None:
     assert [(s.label, text[s.start : s.end]) for s in spans] == [("QTY", "25"), ("ENT", "شخصا"), ("TIME", "يوم الأحد")]
     [record] = claim_records(text, spans)
     assert (record["value"], record["entity"], record["time"]) == (25, "شخصا", "يوم الأحد")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقتل يوم السبت 20 شخصا في الهجوم.", [("TIME", "يوم السبت"), ("QTY", "20"), ("ENT", "شخصا")]),
+        ("وأعلنت الوزارة الجمعة 300 إصابة جديدة.", [("TIME", "الجمعة"), ("QTY", "300"), ("ENT", "إصابة")]),
+        ("وأكد المتحدث أن قرابة الـ300 شخص اعتقلوا.", [("QTY", "قرابة الـ300"), ("ENT", "شخص")]),
+        ("ونقل حوالي الألف جريح إلى المستشفيات.", [("QTY", "حوالي الألف"), ("ENT", "جريح")]),
+        ("واستمرت الرحلة 18 ساعة و45 دقيقة.", [("QTY", "18 ساعة و45 دقيقة")]),
+        ("ويمتد الطريق 120 كيلومترا.", [("QTY", "120 كيلومترا")]),
+        ("وأصيب 1400 بجروح.", [("QTY", "1400")]),
+        ("وانخفضت الكلفة بأكثر من النصف وأصبحت أرخص.", [("QTY", "بأكثر من النصف")]),
+    ],
+)
+def test_counts_after_weekdays_and_articles_identifiers_with_units_and_no_false_entity(text: str, expected) -> None:
+    """Guideline cases the rules once missed: a count right after a weekday, a definite number after an
+    approximator, a length after a word that usually names an identifier, no ENT where nothing is counted."""
+    assert [(s.label, text[s.start : s.end]) for s in find_claims(text)] == expected
+    if text.startswith("وأكد"):
+        [record] = claim_records(text, find_claims(text))
+        assert (record["value"], record["approx"]) == (300, True)
 
 
 def test_percent_with_period_and_bare_fi_left_out() -> None:

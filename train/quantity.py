@@ -1024,7 +1024,7 @@ class Grammar:
         if rng:
             lower, num, mark, end = rng
         else:
-            num = self.number(core, _any if core == i else _none)
+            num = self.number(core, _any if core == i else _article)  # قرابة الـ300, حوالي الألف
             if num is None:
                 return None
             mark = self.marker_after(num)

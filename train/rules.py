@@ -161,7 +161,17 @@ ID_CONTEXT = _stems(
     "مقعد",
     "دقيقتين",
     "رؤية",
+    "مرتبة",
+    "مركز",
+    "ترتيب",
+    "نيكي",
+    "فوتسي",
+    "داكس",
+    "بورز",
+    "كاك",
 )
+# After a number, what it does not count: the number of the injured, not of their wounds (وأصيب 1400 بجروح).
+NOT_COUNTED = _stems("بجروح", "بجراح", "بجرح", "بإصابات")
 # The normalizer's units of time, and decades: a word the grammar leaves out (عقد is also "held"),
 # safe here where it follows a number.
 TIME_UNITS = TIME_UNIT_WORDS | _stems("عقد", "عقود", "عقدين")
@@ -398,11 +408,16 @@ class _Sentence:
             return False
         # a definite number: a rank or a reference (الثالث, الخمس سنوات الماضية), unless it has a
         # currency, measure or percent marker (الألف متر)
-        if m.number.article and not m.number.vague and (m.marker is None or loose):
+        if m.number.article and not m.number.vague and m.modifier is None and (m.marker is None or loose):
             return False
         if core.text == "و" + HALF:
             return False  # "and a half" after a noun (عامين ونصف, سنة ونصف سنة)
-        if _has(before, ID_CONTEXT) or _has(before, MONTHS) or _has(after, MONTHS) or _has(before, WEEKDAYS, True):
+        # an identifier (الرحلة 370, المرتبة 12, نيكي 225), unless a unit follows (استمرت الرحلة 18 ساعة);
+        # after a time unit, the seconds of a compound time (دقيقة و31.19 ثانية) are not a quantity alone
+        if _has(before, ID_CONTEXT) and (m.marker is None or _has(before, TIME_UNITS)):
+            return False
+        # a date (الأحد 12 مايو, الجمعة 13 من الشهر), not a count after a weekday (وقتل السبت 20 شخصا)
+        if _has(before, MONTHS) or _has(after, MONTHS) or _has(before, WEEKDAYS, True) and not self._noun(after):
             return False
         literals = [t.text for t in toks[m.core_start : m.end] if t.kind == "num"]
         # A year-like number is a count only before an indefinite noun (2000 شخص), never after a
@@ -453,10 +468,15 @@ class _Sentence:
         partitive = self.word(w) == FROM
         if partitive:
             w += 1
-        elif m.quantity.kind == "percent":
-            return None
+        elif m.quantity.kind == "percent" or m.quantity.kind == "fraction" and m.number.article:
+            return None  # only a partitive follows a percentage or a definite fraction (أكثر من النصف بعدما)
         head = self.word(w)
-        if not self._noun(head) or w in taken or (m.quantity.kind == "percent" and not head.startswith("ال")):
+        if (
+            not self._noun(head)
+            or head in NOT_COUNTED
+            or w in taken
+            or (m.quantity.kind == "percent" and not head.startswith("ال"))
+        ):
             return None
         end = w
         while end + 1 < len(self.words) and end - w < 3 and end + 1 not in taken:
