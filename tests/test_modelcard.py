@@ -27,7 +27,7 @@ SOURCES = [
         "license": "CC BY-SA 4.0",
         "url": "https://camel.abudhabi.nyu.edu/anercorp/",
     },
-    {"name": "seed-gold", "description": "One article annotated by hand", "license": "Apache-2.0", "url": None},
+    {"name": "seed-gold", "description": "One article annotated by hand", "license": "Apache-2.0", "url": None, "split": "test"},
 ]
 VERSIONS = {"transformers": "5.0.0", "torch": "2.5.0", "seqeval": "1.2.2"}
 METRICS = {
@@ -110,7 +110,7 @@ def test_body_sections(tmp_path: Path) -> None:
     text = ModelCard.load(_write(tmp_path, repo_id="acme/camelbert-msa-ner")).text
     for heading in (
         "## Labels",
-        "## Training data",
+        "## Data",
         "## Training procedure",
         "## Evaluation",
         "### validation",
@@ -124,7 +124,8 @@ def test_body_sections(tmp_path: Path) -> None:
     assert "| `PERS` | `B-PERS`, `I-PERS` | person |" in text
     assert "other names \\| events" in text  # pipes escaped inside table cells
     assert "CC BY-SA 4.0" in text and "https://camel.abudhabi.nyu.edu/anercorp/" in text
-    assert "- **seed-gold**: One article annotated by hand. Licence: Apache-2.0.\n" in text  # no url
+    assert "- **seed-gold** (test): One article annotated by hand. Licence: Apache-2.0.\n" in text  # no url
+    assert "fine-tuned version of [CAMeL-Lab/bert-base-arabic-camelbert-msa](https://huggingface.co/CAMeL-Lab/" in text
     main, full = text.split("<details>")
     assert "| `training.learning_rate` | 3e-05 |" in main
     assert "| `model.base` | CAMeL-Lab/bert-base-arabic-camelbert-msa |" in main
@@ -195,3 +196,11 @@ def test_unknown_task_is_rejected_before_writing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown task"):
         _write(tmp_path, task="pos")
     assert not (tmp_path / "README.md").exists()
+
+
+def test_a_local_or_tiny_base_is_named_not_linked(tmp_path: Path) -> None:
+    local = ModelCard.load(_write(tmp_path / "local", base_model="../shared/models/arabic-mini-bert")).text
+    assert "fine-tuned version of `../shared/models/arabic-mini-bert`" in local and "huggingface.co/.." not in local
+    tiny_config = {"model": {"base": "CAMeL-Lab/bert-base-arabic-camelbert-msa", "tiny": {"hidden_size": 64}}, "train": {}}
+    tiny = ModelCard.load(_write(tmp_path / "tiny", base_model="tiny-bert (built in code)", config=tiny_config)).text
+    assert "fine-tuned version of `tiny-bert (built in code)`" in tiny and "CAMeL-Lab" not in tiny.split("## Citation")[0]

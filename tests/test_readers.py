@@ -57,10 +57,12 @@ def test_native_jsonl_valid_record(tmp_path: Path) -> None:
         (article([span("إلى لبنان", "LOC", "ner"), span("لبنان يوم", "ORG", "ner")]), "overlapping ner spans"),
         (article([{"start": 0, "label": "LOC", "layer": "ner"}]), "needs start, end, label and layer"),
         ({"text": TEXT}, "string 'id'"),
+        (article([{**span("لبنان", "LOC", "ner"), "text": "بيروت"}]), "covers 'لبنان', but the annotation says 'بيروت'"),
+        ({**article([]), "id": "a0"}, "article id 'a0' is already used on line 1"),
     ],
 )
 def test_native_jsonl_bad_input(tmp_path: Path, record, message: str) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", article([]), record)
+    path = write_jsonl(tmp_path / "a.jsonl", {**article([]), "id": "a0"}, record)
     with pytest.raises(DataError, match=message) as error:
         read_jsonl(path, ("ner", "claims"))
     assert f"{path}:2" in str(error.value)

@@ -186,8 +186,11 @@ def test_a_hub_id_is_loaded_from_the_hub(ner_model: Path, monkeypatch: pytest.Mo
 def test_the_tagger_object_gives_what_the_command_writes(ner_model: Path, claims_model: Path, tmp_path: Path) -> None:
     from train.tagging import Tagger
 
-    [record] = Tagger()(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+    [record] = Tagger()(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"], ids=["un-1"])
+    assert record["id"] == "un-1"
     assert [(c["text"], c["value"], c["approx"], c["entity"]) for c in record["claims"]] == [("نحو 6500", 6500, True, "شخص")]
+    with pytest.raises(TypeError, match=r"tagger\(\[text\]\)"):
+        Tagger()("نحو 6500 شخص")
     seed = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
     output = tmp_path / "tagged.jsonl"
     assert main(["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", "-o", str(output)]) == 0

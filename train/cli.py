@@ -29,8 +29,15 @@ def _shown(path: Path) -> Path:
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("config", help="a YAML file under configs/")
-    parser.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.epochs=5")
+    parser.add_argument(
+        "config", help="a run config (YAML), e.g. configs/ner.yaml; looked up from here, then from the project root"
+    )
+    parser.add_argument(
+        "overrides",
+        nargs="*",
+        help="dotted key=value overrides of the config, e.g. train.epochs=5 train.task=claims data.sources.0.path=x.jsonl "
+        "(every key: train/config.py)",
+    )
 
 
 def cmd_data(args: argparse.Namespace) -> None:
@@ -95,43 +102,68 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    data = commands.add_parser("data", help="convert the configured sources into a HuggingFace dataset")
+    data = commands.add_parser(
+        "data",
+        help="convert the configured sources into a HuggingFace dataset",
+        description="Read data.sources, split by article, write the dataset to data.output (run before fit).",
+    )
     _config_arguments(data)
     data.set_defaults(run=cmd_data)
 
-    silver = commands.add_parser("silver", help="run the rule claims tagger over the silver corpus")
+    silver = commands.add_parser(
+        "silver",
+        help="run the rule claims tagger over the silver corpus",
+        description="Tag silver.corpus with the rules (and write silver.augment augmented sentences), "
+        "holding out the articles of the validation and test sources.",
+    )
     _config_arguments(silver)
     silver.set_defaults(run=cmd_silver)
 
-    fit = commands.add_parser("fit", help="fine-tune a token classifier")
+    fit = commands.add_parser(
+        "fit",
+        help="fine-tune a token classifier",
+        description="Fine-tune on the dataset `data` wrote for the same config (train.task: ner or claims), "
+        "evaluate, and write train.output_dir/model with its card.",
+    )
     _config_arguments(fit)
     fit.set_defaults(run=cmd_fit)
 
     evaluate = commands.add_parser(
         "evaluate", help="re-evaluate saved model folders; claims models are also compared with the rule tagger"
     )
-    evaluate.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR")
-    evaluate.add_argument("--split", default="test", choices=["train", "validation", "test"])
+    evaluate.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR", help="model folders written by fit (runs/NAME/model)")
+    evaluate.add_argument(
+        "--split", default="test", choices=["train", "validation", "test"], help="the split to score (default: %(default)s)"
+    )
     evaluate.set_defaults(run=cmd_evaluate)
 
     tag = commands.add_parser("tag", help="tag articles (text or JSONL files, or folders) into JSONL records")
-    tag.add_argument("files", nargs="+")
-    tag.add_argument("--ner", help="NER model folder")
-    tag.add_argument("--claims", help="claims model folder (omit to use the rule tagger)")
+    tag.add_argument(
+        "files",
+        nargs="+",
+        help="plain-text files (one article each) or JSONL files (one article a line: 'text', and 'docno' or 'id'), "
+        "or folders of them",
+    )
+    tag.add_argument("--ner", help="NER model: a folder written by fit or a hub id (omit: no entities)")
+    tag.add_argument("--claims", help="claims model: a folder written by fit or a hub id (omit: the rule tagger)")
     tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
-    tag.add_argument("--table", action="store_true", help="also print the claims as a table")
-    tag.add_argument("--batch-size", type=int, default=64)
+    tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
+    tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
     tag.set_defaults(run=cmd_tag)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
     quantity.add_argument("text")
     quantity.set_defaults(run=cmd_quantity)
 
-    push = commands.add_parser("push", help="upload a model folder to the HuggingFace hub")
-    push.add_argument("model_dir")
-    push.add_argument("--repo-id", required=True)
+    push = commands.add_parser(
+        "push",
+        help="upload a model folder to the HuggingFace hub",
+        description="Upload a model folder (the token: $HF_TOKEN or `hf auth login`); --dry-run needs no token.",
+    )
+    push.add_argument("model_dir", help="a model folder written by fit (runs/NAME/model)")
+    push.add_argument("--repo-id", required=True, help="ORG/NAME of the model repo (created if missing)")
     push.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
-    push.add_argument("--private", action="store_true")
+    push.add_argument("--private", action="store_true", help="create the repo private")
     push.set_defaults(run=cmd_push)
     return parser
 

@@ -191,7 +191,8 @@ def _merge(base: dict, override: dict) -> dict:
 
 def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
+        extended = f" (extended by {seen[-1]})" if seen else ""
+        raise ConfigError(f"{path}: config file not found{extended}")
     if path in seen:
         raise ConfigError(f"{path}: 'extends' loops back to itself")
     try:
@@ -262,7 +263,7 @@ def _describe(error: ValidationError, source: str) -> str:
         location = tuple(item["loc"])
         dotted = ".".join(str(p) for p in location)
         if item["type"] == "extra_forbidden":
-            valid = _fields_at(location, RunConfig)
+            valid = _fields_at(location, RunConfig) + (["extends"] if len(location) == 1 else [])
             close = difflib.get_close_matches(str(location[-1]), valid, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"  unknown key '{dotted}'{hint} (valid keys here: {', '.join(valid)})")
@@ -273,8 +274,9 @@ def _describe(error: ValidationError, source: str) -> str:
 
 
 def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
-    """Load, merge, override and validate one run configuration."""
-    path = resolve_path(path)
+    """Load, merge, override and validate one run configuration (``path`` from the working directory,
+    else from the project root)."""
+    path = Path(path).resolve() if Path(path).is_file() else resolve_path(path)
     raw = apply_overrides(_read_yaml(path), overrides or [])
     source = str(path) + (f" with overrides {' '.join(overrides)}" if overrides else "")
     try:

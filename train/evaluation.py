@@ -108,6 +108,7 @@ def evaluate_folder(
     for split in splits:
         part = dataset[split]
         if len(part) == 0:
+            print(f"\n{task} / {split}: no sentences annotated in the '{task}' layer in this split; nothing to evaluate")
             continue
         scores, report, errors = evaluate_split(part, task, model, tokenizer, config.train.eval_batch_size)
         results[split] = scores
@@ -117,7 +118,7 @@ def evaluate_folder(
         print(f"{len(errors)} sentences with a wrong label: errors_{split}.jsonl in the model folder (gold and predicted)")
     atomic_write_json(results_path, results)
     sources = [
-        {"name": s.name, "description": s.description, "license": s.license, "url": s.url}
+        {"name": s.name, "description": s.description, "license": s.license, "url": s.url, "split": s.split}
         for s in config.data.sources
         if task in s.layers
     ]

@@ -88,6 +88,9 @@ class EpochSummary(TrainerCallback):
         if logs and "loss" in logs:
             self.losses.append(float(logs["loss"]))
 
+    def on_epoch_end(self, args, state, control, **kwargs):
+        control.should_log = True  # the loss since the last log, so that every epoch's line has one
+
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
         if not state.is_world_process_zero:
             return
@@ -155,6 +158,8 @@ def fit(config: RunConfig) -> Path:
             f"{config.path(config.data.output)}: the prepared dataset has no training rows annotated in the '{task}' "
             "layer; give data.sources a source with split train (or auto) and that layer, then run `python -m train data`"
         )
+    if config.train.keep_best and len(dataset["validation"]) == 0:
+        log.warning("train.keep_best: the dataset has no '%s' validation rows, so the last weights are kept", task)
     texts = (" ".join(tokens) for tokens in dataset["train"]["tokens"])
     tokenizer, model = load_base(config.model, names, texts)
     max_length = tokenizer.model_max_length

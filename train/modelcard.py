@@ -176,8 +176,18 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+def _model_reference(base_model: str) -> str:
+    """A hub id as a link to its page; a local folder or the tiny test model as plain code."""
+    return f"[{base_model}](https://huggingface.co/{base_model})" if HUB_ID.fullmatch(base_model) else f"`{base_model}`"
+
+
 def _source_line(source: Mapping[str, str | None]) -> str:
-    line = f"- **{source['name']}**: {str(source['description']).rstrip('.')}. Licence: {source['license']}."
+    parts = [str(source.get("description") or "").rstrip("."), f"Licence: {source['license']}" if source.get("license") else ""]
+    split = f" ({source['split']})" if source.get("split") else ""
+    line = f"- **{source['name']}**{split}" + (": " + ". ".join(p for p in parts if p) + "." if any(parts) else "")
     return f"{line} Source: <{source['url']}>" if source.get("url") else line
 
 
@@ -210,7 +220,7 @@ def _body(
         for label, meaning in labels.items()
     ]
     source_lines = [_source_line(source) for source in data_sources]
-    settings = dotted_items(config)
+    settings = [(key, value) for key, value in dotted_items(config) if not (key == "model.base" and config["model"].get("tiny"))]
     main = MAIN_HYPERPARAMETERS[config.get("train", {}).get("engine", "trainer")]
     main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in main]
     config_rows = [[f"`{key}`", _cell(value)] for key, value in settings]
@@ -230,12 +240,13 @@ def _body(
 
     sections = [
         f"# {model_name}",
-        f"`{model_name}` is a fine-tuned version of [{base_model}](https://huggingface.co/{base_model}) that "
+        f"`{model_name}` is a fine-tuned version of {_model_reference(base_model)} that "
         f"{spec['summary']} Tags use the IOB2 scheme over whitespace-and-punctuation words.",
         "## Labels",
         _table(["Label", "Tags", "Meaning"], label_rows) + "\n\nWords outside any span are tagged `O`.",
-        "## Training data",
-        "\n".join(source_lines),
+        "## Data",
+        "The sources of the dataset the model was trained and evaluated on, with the split each went to:\n\n"
+        + "\n".join(source_lines),
         "## Training procedure",
         f"Fine-tuned from `{base_model}` for token classification; only the first sub-word of each word "
         "carries a label during training.\n\n" + procedure,

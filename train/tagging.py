@@ -79,8 +79,6 @@ def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
         except (OSError, UnicodeDecodeError, ValueError) as error:
             reason = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
             skipped.append(f"{path}: skipped: {reason}")
-    for document in documents:
-        document.sentences = split_sentences(document.text)
     return documents, skipped
 
 
@@ -135,11 +133,18 @@ class Tagger:
         self.ner = ModelTagger(ner, batch_size, "ner") if ner else None
         self.claims = ModelTagger(claims, batch_size, "claims") if claims else None
 
-    def __call__(self, texts: Iterable[str]) -> list[dict]:
-        """Records for plain article texts, with ids ``"0"``, ``"1"``, ... in order."""
-        return self.tag_documents([Document(str(i), text, "<text>", split_sentences(text)) for i, text in enumerate(texts)])
+    def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
+        """Records for plain article texts, with the given ``ids`` (default ``"0"``, ``"1"``, ... in order)."""
+        if isinstance(texts, str):
+            raise TypeError("Tagger takes a list of article texts: wrap a single text in a list, tagger([text])")
+        texts = list(texts)
+        ids = [str(i) for i in range(len(texts))] if ids is None else list(ids)
+        return self.tag_documents([Document(doc_id, text, "<text>") for doc_id, text in zip(ids, texts, strict=True)])
 
     def tag_documents(self, documents: list[Document]) -> list[dict]:
+        """Records for documents (their sentences split here where they have none yet)."""
+        for document in documents:
+            document.sentences = document.sentences or split_sentences(document.text)
         entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
         claim_spans = (
             self.claims.spans(documents) if self.claims else [[(s, 1.0) for s in find_claims(d.text)] for d in documents]
@@ -164,13 +169,18 @@ class Tagger:
         ]
 
 
+def _number(value: float) -> str:
+    """700000000 as 700,000,000 and 2.5 as 2.5 (never 7e+08)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
+
+
 def _range(record: dict) -> str:
     if record["lower"] is None and record["upper"] is None:
         return ""
     left = "[" if record["lower_inclusive"] else "("
     right = "]" if record["upper_inclusive"] else ")"
-    lower = "" if record["lower"] is None else f"{record['lower']:g}"
-    upper = "" if record["upper"] is None else f"{record['upper']:g}"
+    lower = "" if record["lower"] is None else _number(record["lower"])
+    upper = "" if record["upper"] is None else _number(record["upper"])
     return f"{left if lower else '('}{lower}, {upper}{right if upper else ')'}"
 
 
@@ -181,7 +191,7 @@ def claims_table(records: list[dict]) -> str:
     for article in records:
         for claim in article["claims"]:
             flags = ",".join(f for f in ("approx", "vague") if claim.get(f))
-            value = "" if claim["value"] is None else f"{claim['value']:g}"
+            value = "" if claim["value"] is None else _number(claim["value"])
             unit = claim.get("currency") or claim.get("unit") or ""
             rows.append(
                 [
@@ -215,6 +225,10 @@ def tag_files(
             f"no article to tag in {' '.join(inputs)}: "
             + ("; ".join(skipped) if skipped else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}")
         )
+    if not ner:
+        log.info("no --ner model: articles are tagged for claims only (entities empty)")
+    if not claims:
+        log.info("no --claims model: claims come from the rule tagger")
     records = Tagger(ner, claims, batch_size).tag_documents(documents)
     if output:
         atomic_write_jsonl(Path(output), records)

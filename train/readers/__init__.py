@@ -18,10 +18,11 @@ def source_files(config: RunConfig, template: str, what: str, obtain: str = "") 
     files = [f for f in files if f.is_file()]
     if not files:
         hint = f" Obtain it from: {obtain}." if obtain else ""
-        raise DataError(
-            f"{what}: expected {path} but it does not exist.{hint} "
-            f"The data root is {config.data_root()} (set data.root or $ARABIC_DATA_ROOT)."
-        )
+        if "{data_root}" in template:
+            hint += f" The data root is {config.data_root()} (set data.root or $ARABIC_DATA_ROOT)."
+        else:
+            hint += " Relative paths in a config start at the project root."
+        raise DataError(f"{what}: expected {path} but it does not exist.{hint}")
     return files
 
 

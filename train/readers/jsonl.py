@@ -10,7 +10,8 @@ from train.articles import Article, DataError, check_spans
 from train.spans import Span
 
 
-def parse_spans(raw: object, where: str) -> list[Span]:
+def parse_spans(raw: object, where: str, text: str) -> list[Span]:
+    """The spans of one record; a span's optional ``text`` must be what its offsets cover in ``text``."""
     if not isinstance(raw, list):
         raise DataError(f"{where}: 'spans' must be a list of {{start, end, label, layer}} objects")
     spans = []
@@ -21,6 +22,8 @@ def parse_spans(raw: object, where: str) -> list[Span]:
             raise DataError(f"{where}: span {item!r} needs start, end, label and layer") from None
         if not (isinstance(start, int) and isinstance(end, int)):
             raise DataError(f"{where}: span {item!r}: start and end must be integers")
+        if "text" in item and text[start:end] != item["text"]:
+            raise DataError(f"{where}: span {start}-{end} covers {text[start:end]!r}, but the annotation says {item['text']!r}")
         spans.append(Span(start, end, label, layer))
     return spans
 
@@ -40,16 +43,24 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
             yield number, record
 
 
+def check_unique_id(first_line: dict[str, int], doc_id: str, number: int, where: str) -> None:
+    """Record that line ``number`` holds ``doc_id``; an error if an earlier line of the file did."""
+    if (seen := first_line.setdefault(doc_id, number)) != number:
+        raise DataError(f"{where}: article id '{doc_id}' is already used on line {seen}; ids must be unique in a file")
+
+
 def read_jsonl(path: Path, layers: tuple[str, ...]) -> list[Article]:
     articles = []
+    first_line: dict[str, int] = {}
     for number, record in read_json_lines(path):
         where = f"{path}:{number}"
         if not isinstance(record.get("id"), str) or not isinstance(record.get("text"), str):
             raise DataError(f"{where}: each article needs a string 'id' and a string 'text'")
+        check_unique_id(first_line, record["id"], number, where)
         article = Article(
             id=record["id"],
             text=record["text"],
-            spans=parse_spans(record.get("spans", []), where),
+            spans=parse_spans(record.get("spans", []), where, record["text"]),
             layers=layers,
             meta=record.get("meta") or {},
         )

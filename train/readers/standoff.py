@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError, check_spans
-from train.readers.jsonl import parse_spans, read_json_lines
+from train.readers.jsonl import check_unique_id, parse_spans, read_json_lines
 
 ID_FIELDS = ("docno", "id")
 
@@ -45,11 +45,13 @@ def load_corpus(files: tuple[Path, ...]) -> dict[str, str]:
 def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...]) -> list[Article]:
     texts = load_corpus(tuple(corpus_files))
     articles = []
+    first_line: dict[str, int] = {}
     for number, record in read_json_lines(path):
         where = f"{path}:{number}"
         doc_id, digest = record.get("id"), record.get("text_sha256")
         if not isinstance(doc_id, str) or not isinstance(digest, str):
             raise DataError(f"{where}: a standoff record needs string 'id' and 'text_sha256'")
+        check_unique_id(first_line, doc_id, number, where)
         if doc_id not in texts:
             raise DataError(f"{where}: document '{doc_id}' is not in the corpus {', '.join(map(str, corpus_files))}")
         text = texts[doc_id]
@@ -58,14 +60,7 @@ def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...])
                 f"{where}: the text of '{doc_id}' in the corpus does not match its text_sha256: "
                 "the corpus changed since annotation, so the offsets cannot be trusted"
             )
-        raw_spans = record.get("spans", [])
-        spans = parse_spans(raw_spans, where)
-        for span, raw in zip(spans, raw_spans):
-            if "text" in raw and text[span.start : span.end] != raw["text"]:
-                raise DataError(
-                    f"{where}: span {span.start}-{span.end} covers {text[span.start : span.end]!r}, "
-                    f"but the annotation says {raw['text']!r}"
-                )
+        spans = parse_spans(record.get("spans", []), where, text)
         article = Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
         check_spans(article, where)
         articles.append(article)
