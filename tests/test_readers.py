@@ -170,3 +170,17 @@ def test_anercorp_reads_in_full(shared_data: Path) -> None:
     blocks = read_conll(shared_data / "anercorp" / "train.txt")
     assert sum(len(b.sentences) for b in blocks) == 3973
     assert sum(len(s.tokens) for b in blocks for s in b.sentences) == 125102
+
+
+def test_every_bad_line_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        article([span("لبنان", "CITY", "ner")]),
+        {**article([]), "id": "a2"},
+        {**article([{"start": 5, "end": 9, "label": "QTY", "layer": "claims"}]), "id": "a3"},
+    )
+    with pytest.raises(DataError) as error:
+        read_jsonl(path, ("ner", "claims"))
+    lines = str(error.value).splitlines()
+    assert [line.split(": ")[0] for line in lines] == [f"{path}:1", f"{path}:3"]
+    assert "unknown label 'CITY'" in lines[0] and "boundary inside a word" in lines[1]

@@ -239,7 +239,7 @@ def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
         old = sorted(checkpoints.glob("checkpoint-*"))
         log.info("train.resume=false: removing %d checkpoints of an earlier run from %s", len(old), checkpoints)
         for folder in old:
-            shutil.rmtree(folder)
+            shutil.rmtree(folder, ignore_errors=True)  # every process of a multi-process run gets here
         return None
     stamp = checkpoints / "run_config.yaml"
     before = dict(dotted_items(yaml.safe_load(stamp.read_text(encoding="utf-8")))) if stamp.is_file() else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError, check_spans
@@ -43,27 +43,38 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
             yield number, record
 
 
-def check_unique_id(first_line: dict[str, int], doc_id: str, number: int, where: str) -> None:
-    """Record that line ``number`` holds ``doc_id``; an error if an earlier line of the file did."""
-    if (seen := first_line.setdefault(doc_id, number)) != number:
-        raise DataError(f"{where}: article id '{doc_id}' is already used on line {seen}; ids must be unique in a file")
+MAX_ERRORS = 20
 
 
-def read_jsonl(path: Path, layers: tuple[str, ...]) -> list[Article]:
-    articles = []
+def read_articles(path: Path, article_at: Callable[[dict, str], Article]) -> list[Article]:
+    """``article_at(record, "file:line")`` for every line of ``path``, its spans checked; the errors of
+    all lines are reported together (the first ``MAX_ERRORS``), so one run lists what to fix."""
+    articles: list[Article] = []
+    errors: list[str] = []
     first_line: dict[str, int] = {}
     for number, record in read_json_lines(path):
         where = f"{path}:{number}"
+        try:
+            article = article_at(record, where)
+            if (seen := first_line.setdefault(article.id, number)) != number:
+                raise DataError(
+                    f"{where}: article id '{article.id}' is already used on line {seen}; ids must be unique in a file"
+                )
+            check_spans(article, where)
+            articles.append(article)
+        except DataError as error:
+            errors.append(str(error))
+    if errors:
+        more = f"\n... and {len(errors) - MAX_ERRORS} more" if len(errors) > MAX_ERRORS else ""
+        raise DataError("\n".join(errors[:MAX_ERRORS]) + more)
+    return articles
+
+
+def read_jsonl(path: Path, layers: tuple[str, ...]) -> list[Article]:
+    def article_at(record: dict, where: str) -> Article:
         if not isinstance(record.get("id"), str) or not isinstance(record.get("text"), str):
             raise DataError(f"{where}: each article needs a string 'id' and a string 'text'")
-        check_unique_id(first_line, record["id"], number, where)
-        article = Article(
-            id=record["id"],
-            text=record["text"],
-            spans=parse_spans(record.get("spans", []), where, record["text"]),
-            layers=layers,
-            meta=record.get("meta") or {},
-        )
-        check_spans(article, where)
-        articles.append(article)
-    return articles
+        spans = parse_spans(record.get("spans", []), where, record["text"])
+        return Article(id=record["id"], text=record["text"], spans=spans, layers=layers, meta=record.get("meta") or {})
+
+    return read_articles(path, article_at)

@@ -10,8 +10,8 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from train.articles import Article, DataError, check_spans
-from train.readers.jsonl import check_unique_id, parse_spans, read_json_lines
+from train.articles import Article, DataError
+from train.readers.jsonl import parse_spans, read_articles, read_json_lines
 
 ID_FIELDS = ("docno", "id")
 
@@ -44,14 +44,11 @@ def load_corpus(files: tuple[Path, ...]) -> dict[str, str]:
 
 def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...]) -> list[Article]:
     texts = load_corpus(tuple(corpus_files))
-    articles = []
-    first_line: dict[str, int] = {}
-    for number, record in read_json_lines(path):
-        where = f"{path}:{number}"
+
+    def article_at(record: dict, where: str) -> Article:
         doc_id, digest = record.get("id"), record.get("text_sha256")
         if not isinstance(doc_id, str) or not isinstance(digest, str):
             raise DataError(f"{where}: a standoff record needs string 'id' and 'text_sha256'")
-        check_unique_id(first_line, doc_id, number, where)
         if doc_id not in texts:
             raise DataError(f"{where}: document '{doc_id}' is not in the corpus {', '.join(map(str, corpus_files))}")
         text = texts[doc_id]
@@ -61,7 +58,6 @@ def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...])
                 "the corpus changed since annotation, so the offsets cannot be trusted"
             )
         spans = parse_spans(record.get("spans", []), where, text)
-        article = Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
-        check_spans(article, where)
-        articles.append(article)
-    return articles
+        return Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
+
+    return read_articles(path, article_at)
