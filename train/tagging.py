@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from train.articles import DataError
 from train.io import atomic_write_jsonl
-from train.readers.jsonl import read_json_lines
+from train.readers.jsonl import json_records
 from train.readers.standoff import article_id
 from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, bio_to_spans
@@ -52,7 +52,7 @@ def _read_file(path: Path) -> list[Document]:
     if path.suffix.lower() not in JSONL_SUFFIXES:
         return [Document(path.stem, text, str(path))]
     documents = []
-    for number, record in read_json_lines(path):
+    for number, record in json_records(text.split("\n"), path):  # the text read above, not the file again
         if not isinstance(record.get("text"), str):
             raise DataError(f"{path}:{number}: expected a string 'text' field in each line")
         documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], f"{path}:{number}"))

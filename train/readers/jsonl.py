@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError, check_spans
@@ -31,16 +31,21 @@ def parse_spans(raw: object, where: str, text: str) -> list[Span]:
 def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` for every non-blank line; malformed JSON names the line."""
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataError(f"{path}:{number}: malformed JSON: {error.msg} (column {error.colno})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{path}:{number}: expected a JSON object per line")
-            yield number, record
+        yield from json_records(handle, path)
+
+
+def json_records(lines: Iterable[str], path: Path) -> Iterator[tuple[int, dict]]:
+    """:func:`read_json_lines` over lines already read from ``path``."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(f"{path}:{number}: malformed JSON: {error.msg} (column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{path}:{number}: expected a JSON object per line")
+        yield number, record
 
 
 MAX_ERRORS = 20
