@@ -242,15 +242,15 @@ def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
             shutil.rmtree(folder, ignore_errors=True)  # every process of a multi-process run gets here
         return None
     stamp = checkpoints / "run_config.yaml"
-    before = dict(dotted_items(yaml.safe_load(stamp.read_text(encoding="utf-8")))) if stamp.is_file() else {}
-    now = dict(dotted_items(config.model_dump(mode="json")))
-    changed = sorted(key for key in before.keys() | now.keys() if key not in RESUME_IGNORES and before.get(key) != now.get(key))
-    if not stamp.is_file() or changed:
+    if stamp.is_file():
+        before = dict(dotted_items(yaml.safe_load(stamp.read_text(encoding="utf-8"))))
+        now = dict(dotted_items(config.model_dump(mode="json")))
+        changed = sorted(k for k in before.keys() | now.keys() if k not in RESUME_IGNORES and before.get(k) != now.get(k))
         shown = ", ".join(f"{key}: {before.get(key)!r} -> {now.get(key)!r}" for key in changed[:5])
-        more = ", ..." if len(changed) > 5 else ""
-        reason = (
-            f"a different configuration ({shown}{more})" if stamp.is_file() else "an unknown configuration (no run_config.yaml)"
-        )
+        reason = f"a different configuration ({shown}{', ...' if len(changed) > 5 else ''})" if changed else ""
+    else:
+        reason = "an unknown configuration (no run_config.yaml)"
+    if reason:
         raise ConfigError(
             f"{checkpoints}: these checkpoints come from {reason}; resuming would continue that run. "
             "Pass train.resume=false to start afresh (the old checkpoints are removed) or choose another train.output_dir."
