@@ -119,9 +119,11 @@ def test_resume_refuses_checkpoints_of_another_configuration(
 
 
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(fit_args(data_dir, tmp_path / "fast", "train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0")) == 0
+    overrides = ("train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0", "model.license=cc-by-sa-4.0")
+    assert main(fit_args(data_dir, tmp_path / "fast", *overrides)) == 0
     model = tmp_path / "fast" / "model"
     assert "fast_dropout: 0.0" in (model / "run_config.yaml").read_text()
+    assert ModelCard.load(model / "README.md").data.license == "cc-by-sa-4.0"
     for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
         assert (model / name).is_file(), name
     assert not (tmp_path / "fast" / "checkpoints").exists()

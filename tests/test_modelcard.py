@@ -52,6 +52,7 @@ def _write(model_dir: Path, **overrides: object) -> Path:
         data_sources=SOURCES,
         versions=VERSIONS,
         model_name="camelbert-msa-ner",
+        license="apache-2.0",
     )
     arguments.update(overrides)
     return write_model_card(model_dir, **arguments)  # type: ignore[arg-type]

@@ -104,6 +104,11 @@ class ModelConfig(Strict):
     tiny: TinyModelConfig | None = None
     max_length: int = Field(512, ge=16)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    license: str = Field(
+        "apache-2.0",
+        description="the licence the model card declares for the trained model (a hub licence id, e.g. cc-by-sa-4.0); "
+        "check it against the licences of the base model and the training data",
+    )
 
 
 class TrainConfig(Strict):

@@ -132,6 +132,7 @@ def evaluate_folder(
         data_sources=sources,
         versions=library_versions(),
         model_name=config.path(config.train.output_dir).name,
+        license=config.model.license,
     )
     return results
 

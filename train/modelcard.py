@@ -284,7 +284,7 @@ def write_model_card(
     data_sources: list[dict[str, str]],
     versions: dict[str, str],
     model_name: str,
-    license: str = "apache-2.0",
+    license: str,
     repo_id: str = "ORG/NAME",
 ) -> Path:
     """Write ``model_dir/README.md`` atomically and return its path.
