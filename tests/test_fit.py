@@ -115,7 +115,9 @@ def test_resume_refuses_checkpoints_of_another_configuration(
     assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5", "train.resume=false")) == 0
     assert (run / "model" / "model.safetensors").read_bytes() != first, "a fresh start trains new weights"
     assert "learning_rate: 1.0e-05" in (run / "checkpoints" / "run_config.yaml").read_text()
-    assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5", "train.logging_steps=1")) == 0
+    reporting_only = ("train.logging_steps=1", "model.license=mit")
+    assert main(fit_args(data_dir, run, "train.max_steps=2", "train.learning_rate=1e-5", *reporting_only)) == 0
+    assert ModelCard.load(run / "model" / "README.md").data.license == "mit"
 
 
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -223,7 +223,7 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
 RESUME_IGNORES = {
     f"train.{key}"
     for key in ("resume", "logging_steps", "report_to", "dataloader_num_workers", "save_total_limit", "eval_batch_size")
-}
+} | {"model.license"}
 
 
 def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
