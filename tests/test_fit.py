@@ -120,6 +120,23 @@ def test_resume_refuses_checkpoints_of_another_configuration(
     assert ModelCard.load(run / "model" / "README.md").data.license == "mit"
 
 
+def test_the_same_configuration_trains_the_same_weights(data_dir: Path, tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        assert main(fit_args(data_dir, tmp_path / run, "train.max_steps=2")) == 0
+    weights = [(tmp_path / run / "model" / "model.safetensors").read_bytes() for run in ("a", "b")]
+    assert weights[0] == weights[1], "the seed also sets the initial weights (tiny model, classifier head)"
+
+
+def test_training_prints_step_and_epoch_lines_not_raw_log_dicts(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(fit_args(data_dir, tmp_path / "run", "train.epochs=1", "train.logging_steps=1")) == 0
+    out = capsys.readouterr().out
+    assert "step 1/4 | loss " in out and "| lr " in out
+    assert "epoch 1.00 | step 4 | train loss " in out and "| dev F1 " in out
+    assert "{'" not in out
+
+
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     overrides = ("train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0", "model.license=cc-by-sa-4.0")
     assert main(fit_args(data_dir, tmp_path / "fast", *overrides)) == 0

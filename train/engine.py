@@ -139,6 +139,11 @@ def attention_mask(model: torch.nn.Module, mask: torch.Tensor, lengths: Sequence
     return mask.bool()[:, None, None, :].expand(-1, 1, mask.shape[1], -1)
 
 
+def step_line(step: int, total: int, loss: float, learning_rate: float) -> str:
+    """The progress line of a logging step, for both engines."""
+    return f"step {step}/{total} | loss {loss:.4f} | lr {learning_rate:.2e}"
+
+
 def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
     def factor(step: int) -> float:
         if step < warmup:
@@ -257,7 +262,7 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
             running_steps += 1
             step += 1
             if settings.logging_steps and step % settings.logging_steps == 0:
-                log.info("step %d/%d loss %.4f lr %.2e", step, total, running.item() / running_steps, scheduler.get_last_lr()[0])
+                log.info("%s", step_line(step, total, running.item() / running_steps, scheduler.get_last_lr()[0]))
             if b in checkpoints or step >= total:
                 if cuda:
                     torch.cuda.synchronize()

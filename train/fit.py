@@ -26,9 +26,11 @@ from tqdm.auto import tqdm
 from transformers import (
     DataCollatorForTokenClassification,
     EarlyStoppingCallback,
+    ProgressCallback,
     Trainer,
     TrainerCallback,
     TrainingArguments,
+    set_seed,
 )
 from transformers.trainer_utils import get_last_checkpoint
 
@@ -36,7 +38,7 @@ from train.articles import DataError
 from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
-from train.engine import EngineSettings, pad_multiple, train_model
+from train.engine import EngineSettings, pad_multiple, step_line, train_model
 from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
 from train.labels import TAG_COLUMNS, tag_names
@@ -77,6 +79,26 @@ def metrics_function(names: list[str]):
     return compute
 
 
+def epoch_line(
+    epoch: float, step: int, train_loss: float | None, scores: dict, seconds: float, dev_loss: float | None = None
+) -> str:
+    """The line printed at each evaluation, for both engines; ``scores`` is a strict seqeval result."""
+    parts = [f"epoch {epoch:.2f}", f"step {step}", "train loss " + ("-" if train_loss is None else f"{train_loss:.4f}")]
+    if dev_loss is not None:
+        parts.append(f"dev loss {dev_loss:.4f}")
+    parts.append(f"dev F1 {scores['f1']:.4f} (P {scores['precision']:.4f} R {scores['recall']:.4f})")
+    return " | ".join(parts + [f"{seconds:.0f}s"])
+
+
+class StepLines(ProgressCallback):
+    """The Trainer's progress bar, its logs written as :func:`step_line` rather than raw dicts
+    (an evaluation gets :class:`EpochSummary`'s line instead)."""
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if state.is_world_process_zero and self.training_bar is not None and logs and "loss" in logs:
+            self.training_bar.write(step_line(state.global_step, state.max_steps, logs["loss"], logs.get("learning_rate", 0.0)))
+
+
 class EpochSummary(TrainerCallback):
     """One line per epoch: mean training loss of the epoch, validation loss and F1, elapsed time."""
 
@@ -95,14 +117,11 @@ class EpochSummary(TrainerCallback):
         if not state.is_world_process_zero:
             return
         metrics = metrics or {}
-        loss = f"{sum(self.losses) / len(self.losses):.4f}" if self.losses else "-"
+        loss = sum(self.losses) / len(self.losses) if self.losses else None
         self.losses = []
-        tqdm.write(
-            f"epoch {state.epoch:.2f} | step {state.global_step} | train loss {loss} | "
-            f"dev loss {metrics.get('eval_loss', float('nan')):.4f} | dev F1 {metrics.get('eval_f1', 0):.4f} "
-            f"(P {metrics.get('eval_precision', 0):.4f} R {metrics.get('eval_recall', 0):.4f}) | "
-            f"{time.perf_counter() - self.started:.0f}s"
-        )
+        scores = {key: metrics.get(f"eval_{key}", 0.0) for key in ("f1", "precision", "recall")}
+        seconds = time.perf_counter() - self.started
+        tqdm.write(epoch_line(state.epoch, state.global_step, loss, scores, seconds, metrics.get("eval_loss", float("nan"))))
 
 
 def use_bf16(setting) -> bool:
@@ -161,6 +180,7 @@ def fit(config: RunConfig) -> Path:
     if config.train.keep_best and len(dataset["validation"]) == 0:
         log.warning("train.keep_best: the dataset has no '%s' validation rows, so the last weights are kept", task)
     texts = (" ".join(tokens) for tokens in dataset["train"]["tokens"])
+    set_seed(config.train.seed)  # before the classifier head (or the tiny model) is initialised
     tokenizer, model = load_base(config.model, names, texts)
     max_length = tokenizer.model_max_length
     encoded = DatasetDict({name: encode(part, name, tokenizer, column, max_length) for name, part in dataset.items()})
@@ -213,6 +233,8 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
         compute_metrics=metrics_function(names),
         callbacks=callbacks,
     )
+    if trainer.pop_callback(ProgressCallback):
+        trainer.add_callback(StepLines)
     resume = checkpoint_to_resume(config, checkpoints)
     save_config(config, checkpoints)
     trainer.train(resume_from_checkpoint=resume)
@@ -292,11 +314,7 @@ def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, na
         if len(validation) == 0:
             return None
         scores = compute_seqeval(gold, predict_split(validation, trained, tokenizer, config.train.eval_batch_size))
-        tqdm.write(
-            f"epoch {info['epoch']:.2f} | step {info['step']} | train loss {info['train_loss']:.4f} | "
-            f"dev F1 {scores['strict']['f1']:.4f} (P {scores['strict']['precision']:.4f} R {scores['strict']['recall']:.4f}) | "
-            f"{time.perf_counter() - started:.0f}s"
-        )
+        tqdm.write(epoch_line(info["epoch"], info["step"], info["train_loss"], scores["strict"], time.perf_counter() - started))
         return scores["strict"]["f1"]
 
     train = encoded["train"]

@@ -18,8 +18,8 @@ from huggingface_hub import constants, try_to_load_from_cache
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
-from tokenizers.models import WordPiece
-from tokenizers.trainers import WordPieceTrainer
+from tokenizers.models import WordLevel, WordPiece
+from tokenizers.trainers import WordLevelTrainer
 from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -96,11 +96,22 @@ def with_normalization(tokenizer: PreTrainedTokenizerFast, settings: NormalizeCo
 
 
 def train_tiny_tokenizer(texts: Iterable[str], vocab_size: int) -> PreTrainedTokenizerFast:
-    """A WordPiece tokenizer trained on ``texts`` by the ``tokenizers`` library (no download)."""
-    backend = Tokenizer(WordPiece(unk_token="[UNK]"))
-    backend.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False, handle_chinese_chars=True)
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    backend.train_from_iterator(texts, WordPieceTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS))
+    """A WordPiece tokenizer for ``texts`` (no download): every character, alone and as a ``##`` piece,
+    then the most frequent whole words, counted by the ``tokenizers`` library's ``WordLevelTrainer``
+    (the vocabulary may exceed ``vocab_size`` by the characters). Its ``WordPieceTrainer`` is not used: it
+    learns a different vocabulary in each process (huggingface/tokenizers#1794), and so would every run."""
+    normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False, handle_chinese_chars=True)
+    counter = Tokenizer(WordLevel(unk_token="[UNK]"))
+    counter.normalizer, counter.pre_tokenizer = normalizer, pre_tokenizers.BertPreTokenizer()
+    counter.train_from_iterator(texts, WordLevelTrainer(special_tokens=SPECIAL_TOKENS))
+    counted = counter.get_vocab()
+    words = [w for w in sorted(counted, key=counted.__getitem__) if w not in SPECIAL_TOKENS]  # most frequent first
+    characters = sorted({c for word in words for c in word})
+    pieces = SPECIAL_TOKENS + characters + [f"##{c}" for c in characters]
+    known = set(pieces)
+    pieces += [w for w in words if w not in known][: max(0, vocab_size - len(pieces))]
+    backend = Tokenizer(WordPiece({piece: i for i, piece in enumerate(pieces)}, unk_token="[UNK]"))
+    backend.normalizer, backend.pre_tokenizer = normalizer, pre_tokenizers.BertPreTokenizer()
     backend.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
