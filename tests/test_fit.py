@@ -51,6 +51,9 @@ def test_model_loads_in_pipeline_and_tags_the_seed(ner_model: Path) -> None:
         assert first_line[entity["start"] : entity["end"]] == entity["word"]
     diacritized = "استسلمَ مِئاتٌ مِنْ مُقاتِلي الدولةِ الإسلاميةِ"
     assert tagger.tokenizer(diacritized).tokens() == tagger.tokenizer("استسلم مئات من مقاتلي الدولة الإسلامية").tokens()
+    digits = tagger.tokenizer("نحو ٦٥٠٠ و۶۵۰۰", return_offsets_mapping=True)
+    western = tagger.tokenizer("نحو 6500 و6500", return_offsets_mapping=True)
+    assert digits.tokens() == western.tokens() and digits["offset_mapping"] == western["offset_mapping"]
 
 
 def test_model_card_parses_and_model_index_round_trips(ner_model: Path) -> None:

@@ -65,7 +65,7 @@ def test_metadata_fields(tmp_path: Path) -> None:
     assert data.language == "ar"
     assert data.license == "apache-2.0"
     assert data.base_model == BASE
-    assert data.datasets == ["ANERcorp (CAMeL Lab split)", "seed-gold"]
+    assert data.datasets is None, "only hub dataset ids go into the metadata; the sources are in the text"
     assert data.pipeline_tag == "token-classification"
     assert data.library_name == "transformers"
     assert data.tags == ["arabic", "ner", "token-classification", "bert"]
@@ -85,7 +85,8 @@ def test_model_index_round_trips(tmp_path: Path) -> None:
         strict_f1 = by_key[(split, "F1 (strict IOB2)")]
         assert strict_f1.metric_type == "f1"
         assert strict_f1.task_type == "token-classification"
-        assert strict_f1.dataset_type == "ANERcorp (CAMeL Lab split)+seed-gold"
+        fed_by = {"validation": "ANERcorp (CAMeL Lab split)", "test": "ANERcorp (CAMeL Lab split)+seed-gold"}
+        assert strict_f1.dataset_type == fed_by[split], "named after the sources with rows in that split"
         assert strict_f1.metric_value == round(scores["strict"]["f1"], 4)
         assert strict_f1.metric_value == pytest.approx(scores["strict"]["f1"], abs=5e-5)
         assert by_key[(split, "F1 (conlleval)")].metric_value == round(scores["conlleval"]["f1"], 4)
@@ -174,7 +175,7 @@ def test_claims_card(tmp_path: Path) -> None:
     )
     assert card.data.tags == ["arabic", "number-claims", "token-classification", "bert"]
     assert card.data.license == "mit"
-    assert card.data.datasets == ["Arabic number claims (silver)"]
+    assert card.data.datasets is None
     assert card.data.eval_results[0].dataset_type == "Arabic number claims (silver)"
     assert "silver" in card.text
     assert 'model="ORG/NAME"' in card.text and 'Tagger(claims="ORG/NAME")' in card.text
@@ -183,6 +184,11 @@ def test_claims_card(tmp_path: Path) -> None:
     assert 'model="acme/claims"' in text and 'Tagger(claims="acme/claims")' in text and "ORG/NAME" not in text
     assert "benajiba" not in card.text  # ANERcorp is cited only when it is a data source
     assert "inoue-etal-2021-interplay" in card.text
+
+
+def test_hub_dataset_ids_among_the_sources_are_listed_in_the_metadata(tmp_path: Path) -> None:
+    sources = [*SOURCES, {"name": "asas-ai/ANERCorp", "description": "", "license": "", "url": None, "split": "train"}]
+    assert ModelCard.load(_write(tmp_path, data_sources=sources)).data.datasets == ["asas-ai/ANERCorp"]
 
 
 def test_rewrite_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
@@ -200,7 +206,9 @@ def test_unknown_task_is_rejected_before_writing(tmp_path: Path) -> None:
 
 
 def test_a_local_or_tiny_base_is_named_not_linked(tmp_path: Path) -> None:
-    local = ModelCard.load(_write(tmp_path / "local", base_model="../shared/models/arabic-mini-bert")).text
+    local_card = ModelCard.load(_write(tmp_path / "local", base_model="../shared/models/arabic-mini-bert"))
+    assert local_card.data.base_model is None, "the hub refuses a card whose base_model is a local path"
+    local = local_card.text
     assert "fine-tuned version of `../shared/models/arabic-mini-bert`" in local and "huggingface.co/.." not in local
     tiny_config = {"model": {"base": "CAMeL-Lab/bert-base-arabic-camelbert-msa", "tiny": {"hidden_size": 64}}, "train": {}}
     tiny = ModelCard.load(_write(tmp_path / "tiny", base_model="tiny-bert (built in code)", config=tiny_config)).text

@@ -102,9 +102,16 @@ def test_dry_run_lists_model_files_without_leftovers(model_dir: Path, no_saved_t
 def test_upload_plan_sizes_and_nested_leftovers(tmp_path: Path) -> None:
     folder = _make_folder(
         tmp_path / "m",
-        {**MODEL_FILES, "extra/notes.txt": "abc", "extra/checkpoint-9/w.bin": "x", "extra/runs/e": "x"},
+        {
+            **MODEL_FILES,
+            "extra/notes.txt": "abc",
+            "extra/checkpoint-9/w.bin": "x",
+            "extra/runs/e": "x",
+            "errors_test.jsonl": "{}",
+        },
     )
     assert ("extra/notes.txt", 3) in upload_plan(folder)
+    assert "errors_test.jsonl" not in [path for path, _ in upload_plan(folder)]
     assert not [path for path, _ in upload_plan(folder) if "checkpoint-" in path or "/runs/" in path]
 
 

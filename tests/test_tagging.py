@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,15 @@ def test_tag_refuses_a_folder_that_is_no_model_and_models_given_the_wrong_role(
     assert f"{tmp_path / 'empty'}: not a model folder (no config.json)" in capsys.readouterr().err
     assert main(["tag", "--ner", str(claims_model), "--claims", str(ner_model), str(article)]) == 2
     assert f"{claims_model}: a 'claims' model, where a 'ner' model was expected" in capsys.readouterr().err
+    untrained = tmp_path / "base"
+    shutil.copytree(ner_model, untrained)
+    config = json.loads((untrained / "config.json").read_text())
+    config["id2label"] = {str(i): f"LABEL_{i}" for i in range(len(config["id2label"]))}
+    config["label2id"] = {label: int(i) for i, label in config["id2label"].items()}
+    del config["task"]
+    (untrained / "config.json").write_text(json.dumps(config))
+    assert main(["tag", "--ner", str(untrained), str(article)]) == 2
+    assert "are not the BIO tags of the 'ner' task (PERS, LOC, ORG, MISC)" in capsys.readouterr().err
 
 
 def test_tag_fails_when_no_input_can_be_read_and_names_the_bad_jsonl_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -191,6 +201,8 @@ def test_the_tagger_object_gives_what_the_command_writes(ner_model: Path, claims
     assert [(c["text"], c["value"], c["approx"], c["entity"]) for c in record["claims"]] == [("نحو 6500", 6500, True, "شخص")]
     with pytest.raises(TypeError, match=r"tagger\(\[text\]\)"):
         Tagger()("نحو 6500 شخص")
+    with pytest.raises(TypeError, match="item 1 is a NoneType"):
+        Tagger()(["نحو 6500 شخص", None])
     seed = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
     output = tmp_path / "tagged.jsonl"
     assert main(["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", "-o", str(output)]) == 0

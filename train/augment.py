@@ -29,10 +29,9 @@ from tqdm.auto import tqdm
 from train.quantity import Quantity, parse_quantity
 from train.rules import find_claims
 from train.spans import Span
-from train.text import split_sentences
+from train.text import DIGIT_SCRIPTS, split_sentences
 
-DIGIT_RUN_RE = re.compile(r"[0-9٠-٩۰-۹]+")
-SCRIPTS = ("0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
+DIGIT_RUN_RE = re.compile(f"[{''.join(DIGIT_SCRIPTS)}]+")
 TRIES = 5
 
 
@@ -46,7 +45,7 @@ def redraw_digits(expression: str, rng: random.Random) -> str:
 
     def new_run(match: re.Match) -> str:
         run = match.group()
-        digits = next(script for script in SCRIPTS if run[0] in script)
+        digits = next(script for script in DIGIT_SCRIPTS if run[0] in script)
         first = rng.choice(digits[1:] if len(run) > 1 else digits)
         return first + "".join(rng.choice(digits) for _ in run[1:])
 

@@ -86,6 +86,11 @@ class SilverConfig(Strict):
 class NormalizeConfig(Strict):
     remove_diacritics: bool = True
     remove_tatweel: bool = True
+    western_digits: bool = Field(
+        True,
+        description="read Arabic-Indic (٠-٩) and Persian (۰-۹) digits as 0-9, one character for one (offsets hold): "
+        "Arabic news, and so the models, mostly use 0-9; vocabularies may lack Persian digits altogether",
+    )
 
 
 class TinyModelConfig(Strict):

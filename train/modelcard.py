@@ -68,8 +68,13 @@ _COMMON_LIMITATIONS = [
     "Labels are assigned to whole words as written, clitics included (`والعراق` is one word). Word-level "
     'scores assume the same whitespace-and-punctuation word split; the pipeline\'s `aggregation_strategy="first"` '
     "labels each word by its first sub-word, as in training.",
+    "The tokenizer removes diacritics and tatweel (and reads Arabic-Indic and Persian digits as 0-9). The pipeline's "
+    'word grouping (`aggregation_strategy` `"first"`, `"average"` or `"max"`) takes a token for the continuation of '
+    "the previous word whenever it differs in length from the text it covers, so a word written with diacritics or "
+    "tatweel is merged into the word before it. For such text, use the project's `train.tagging.Tagger` (the "
+    "training word split, offsets into the text as written), or remove the marks before calling the pipeline.",
     "Inputs longer than the model's maximum sequence length are truncated by the pipeline unless you split them "
-    "into sentences first.",
+    "into sentences first or pass `stride` (e.g. `pipeline(..., stride=32)`).",
     "The model reflects the topics, period and sources of its training data and may under-perform on "
     "names, places and organizations that are rare or absent there.",
 ]
@@ -152,14 +157,23 @@ MAIN_HYPERPARAMETERS = {
 }
 
 
+def _feeds(source: Mapping[str, Any], split: str) -> bool:
+    """Whether ``source`` has rows in ``split`` (its ``split`` setting: auto, a split, or ``train+validation``)."""
+    setting = source.get("split") or "auto"
+    return setting == "auto" or split in setting.split("+")
+
+
 def eval_results(task: str, metrics: Mapping[str, Mapping[str, Any]], data_sources: list[dict[str, str]]) -> list[EvalResult]:
-    """One model-index result per split of the dataset built from ``data_sources``."""
+    """One model-index result per split, its dataset named after the sources with rows in that split."""
+    names = {
+        split: [s["name"] for s in data_sources if _feeds(s, split)] or [s["name"] for s in data_sources] for split in metrics
+    }
     return [
         EvalResult(
             task_type="token-classification",
             task_name=TASKS[task]["task_name"],
-            dataset_type="+".join(s["name"] for s in data_sources),
-            dataset_name=" + ".join(s["name"] for s in data_sources),
+            dataset_type="+".join(names[split]),
+            dataset_name=" + ".join(names[split]),
             dataset_split=split,
             metric_type=metric_type,
             metric_name=pretty,
@@ -301,8 +315,8 @@ def write_model_card(
     card_data = ModelCardData(
         language="ar",
         license=license,
-        base_model=base_model,
-        datasets=[s["name"] for s in data_sources],
+        base_model=base_model if HUB_ID.fullmatch(base_model) else None,  # the hub refuses a card naming a local path
+        datasets=[s["name"] for s in data_sources if HUB_ID.fullmatch(s["name"])] or None,
         pipeline_tag="token-classification",
         library_name="transformers",
         tags=["arabic", TASKS[task]["tag"], "token-classification", "bert"],

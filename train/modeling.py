@@ -1,8 +1,8 @@
 """The base model and tokenizer of a run: a hub id or local folder, or a tiny BERT built in code.
 
-The text normalization the base model was pretrained with (CAMeLBERT: no diacritics, no tatweel) is
-put into the tokenizer's own normalizer, so training, ``tag`` and a plain ``pipeline(...)`` all apply
-it, and offsets still index the original text. Such a tokenizer is saved as a
+The text normalization the base model was pretrained with (CAMeLBERT: no diacritics, no tatweel), and
+digits of every script read as 0-9, are put into the tokenizer's own normalizer, so training, ``tag``
+and a plain ``pipeline(...)`` all apply it, and offsets still index the original text. Such a tokenizer is saved as a
 ``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is.
 """
 
@@ -31,7 +31,8 @@ from transformers import (
 
 from train.config import ModelConfig, NormalizeConfig, resolve_path
 from train.errors import UserError
-from train.text import DIACRITICS, TATWEEL
+from train.labels import bio_labels, entity_labels
+from train.text import DIACRITICS, DIGIT_SCRIPTS, TATWEEL
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 TINY_BASE = "tiny-bert (built from a BertConfig in code, random weights)"
@@ -84,6 +85,8 @@ def with_normalization(tokenizer: PreTrainedTokenizerFast, settings: NormalizeCo
         steps.append(normalizers.Replace(Regex(f"[{DIACRITICS}]"), ""))
     if settings.remove_tatweel:
         steps.append(normalizers.Replace(TATWEEL, ""))
+    if settings.western_digits:
+        steps += [normalizers.Replace(Regex(f"[{indic}{persian}]"), western) for western, indic, persian in zip(*DIGIT_SCRIPTS)]
     if backend.normalizer is not None:
         steps.append(backend.normalizer)
     if steps:
@@ -196,5 +199,11 @@ def load_trained(name: str | Path, task: str | None = None) -> tuple[PreTrainedT
     trained_for = getattr(model.config, "task", None)
     if task is not None and trained_for is not None and trained_for != task:
         raise ModelLoadError(f"{name}: a '{trained_for}' model, where a '{task}' model was expected")
+    labels = sorted(set(model.config.id2label.values()))
+    if task is not None and not set(labels) <= set(bio_labels(task)):
+        raise ModelLoadError(
+            f"{name}: its labels ({', '.join(labels[:6])}{', ...' if len(labels) > 6 else ''}) are not the BIO tags of "
+            f"the '{task}' task ({', '.join(entity_labels(task))}); a base model must be fine-tuned first: python -m train fit"
+        )
     model.to("cuda" if torch.cuda.is_available() else "cpu")
     return tokenizer, model

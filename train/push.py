@@ -38,6 +38,7 @@ IGNORE_PATTERNS: tuple[str, ...] = (
     "*.tmp",  # interrupted atomic writes
     "*.lock",
     "*.log",
+    "errors_*.jsonl",  # the evaluation's wrongly tagged sentences: evaluation text, for local error analysis
     "*.pyc",
     "__pycache__/*",
     "*/__pycache__/*",

@@ -85,7 +85,7 @@ from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from functools import lru_cache
 
-from train.text import normalize, tokenize
+from train.text import DIGIT_SCRIPTS, normalize, tokenize
 
 Number = int | float
 
@@ -94,7 +94,7 @@ Number = int | float
 
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك"})
 ASCII_DIGITS = frozenset("0123456789")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DIGITS = str.maketrans(DIGIT_SCRIPTS[1] + DIGIT_SCRIPTS[2], DIGIT_SCRIPTS[0] * 2)
 _PIECE_RE = re.compile(r"[0-9](?:[.,،٫٬]?[0-9])*|[^\W\d_]+|\S")
 _CLITICS_RE = re.compile(r"(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)")
 _SPLIT_RE = re.compile(r"[وف]?(?:[بلك]?(?:ال)?|لل)")

@@ -138,6 +138,8 @@ class Tagger:
         if isinstance(texts, str):
             raise TypeError("Tagger takes a list of article texts: wrap a single text in a list, tagger([text])")
         texts = list(texts)
+        if bad := [i for i, text in enumerate(texts) if not isinstance(text, str)]:
+            raise TypeError(f"Tagger takes article texts (str); item {bad[0]} is a {type(texts[bad[0]]).__name__}")
         ids = [str(i) for i in range(len(texts))] if ids is None else list(ids)
         return self.tag_documents([Document(doc_id, text, "<text>") for doc_id, text in zip(ids, texts, strict=True)])
 

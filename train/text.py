@@ -18,6 +18,7 @@ from dataclasses import dataclass
 # Arabic combining marks (harakat, Quranic marks, superscript alef) and tatweel.
 DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
 TATWEEL = "\u0640"
+DIGIT_SCRIPTS = ("0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")  # Western, Arabic-Indic, Persian: index = value
 _DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
 _TATWEEL_RE = re.compile(TATWEEL)
 
