@@ -133,6 +133,19 @@ def test_seed_records_link_entity_and_time(seed: str) -> None:
         "صدر القانون رقم 142 لسنة 2017.",
         "ويعقد الاجتماع يوم الأحد 12 مايو.",
         "سجل العداء زمن دقيقة و31 ثانية.",
+        "اعتقل قبل نحو ثلاثة أشهر في بغداد.",
+        "غادر البلاد قبل أكثر من سبع سنوات.",
+        "شارك في مونديال 2018 وهي بطولة كبيرة.",
+        "وقعت الحادثة في الـ 14 من الشهر الجاري.",
+        "وصل الوفد يوم 15 من الشهر الجاري.",
+        "قال أنا لست مسؤولا عن ذلك.",
+        "فاز وست هام على ضيفه.",
+        "دفع ثمنها كاملا.",
+        "ألّف كتابا عن الحرب.",
+        "تعادل الفريقان 1-1 في المباراة.",
+        "خسر الفريق 1-3 أمام ضيفه.",
+        "فاز اللاعب 7-5 و2-6 في المجموعتين.",
+        "ارتفع مؤشر إس آند بي 500 الأمريكي.",
     ],
 )
 def test_excluded_numbers_give_no_qty(sentence: str) -> None:
@@ -167,6 +180,28 @@ def test_counts_after_weekdays_and_articles_identifiers_with_units_and_no_false_
     if text.startswith("وأكد"):
         [record] = claim_records(text, find_claims(text))
         assert (record["value"], record["approx"]) == (300, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قتل 40 شخصا منذ نحو سبع سنوات.", [("QTY", "40"), ("ENT", "شخصا"), ("TIME", "منذ نحو سبع سنوات")]),
+        ("قتل أكثر من 500 ألف شخص منذ 2011.", [("QTY", "أكثر من 500 ألف"), ("ENT", "شخص"), ("TIME", "منذ 2011")]),
+        ("قتل 300 شخص خلال 2018.", [("QTY", "300"), ("ENT", "شخص"), ("TIME", "خلال 2018")]),
+        ("وصل 2000 لاجئ بحلول 2016.", [("QTY", "2000"), ("ENT", "لاجئ"), ("TIME", "بحلول 2016")]),
+        ("نما الاقتصاد 3% في النصف الأول من العام.", [("QTY", "3%"), ("TIME", "النصف الأول من العام")]),
+        ("نما الاقتصاد 20% في الربع الثالث من 2019.", [("QTY", "20%"), ("TIME", "الربع الثالث من 2019")]),
+        ("تراجع 5% في الربع الأخير من العام الماضي.", [("QTY", "5%"), ("TIME", "الربع الأخير من العام الماضي")]),
+        ("وقتل 12 يوم الخميس في غارة جوية.", [("QTY", "12"), ("TIME", "يوم الخميس")]),
+        ("حكم عليه بالسجن لست سنوات.", [("QTY", "لست سنوات")]),
+        ("وقعت ست دول وست منظمات على الاتفاق.", [("QTY", "ست"), ("ENT", "دول"), ("QTY", "وست"), ("ENT", "منظمات")]),
+        ("قتل 10-15 شخصا في الهجوم.", [("QTY", "10-15"), ("ENT", "شخصا")]),
+    ],
+)
+def test_times_of_years_and_parts_of_years_and_numbers_beside_the_excluded_look_alikes(text: str, expected) -> None:
+    """A year after منذ/خلال/بحلول and a part of a year scope a claim; a duration after قبل/منذ with an
+    approximator is its TIME, not a QTY; the words that only look like numbers still count where they are."""
+    assert [(s.label, text[s.start : s.end]) for s in find_claims(text)] == expected
 
 
 def test_percent_with_period_and_bare_fi_left_out() -> None:

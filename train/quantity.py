@@ -579,6 +579,8 @@ TO = frozenset({norm_word("إلى"), norm_word("حتى")})
 IN = norm_word("في")
 AND = norm_word("و")
 DASHES = frozenset("-–—")
+WEEKDAYS = frozenset(norm_word(w) for w in ("أحد", "اثنين", "ثلاثاء", "أربعاء", "خميس", "جمعة", "سبت"))
+DAY_WORD = norm_word("يوم")
 
 # ---------------------------------------------------------------------------------------------
 # Values
@@ -905,9 +907,12 @@ class Grammar:
         return Marker(end, "measure", self.toks[i].text, None, i, True, time, True)
 
     def marker_after(self, num: Num) -> Marker | None:
-        """The marker after ``num``; a year-like number (``2014 عام``) takes no unit of time."""
+        """The marker after ``num``; a year-like number (``2014 عام``) takes no unit of time, nor does a
+        number before a day's name (``وقتل 12 يوم الخميس``: that يوم names the day)."""
         mark = self.marker(num.end)
         if mark is not None and mark.time and num.plain_digits and year_like(num.plain_digits):
+            return None
+        if mark is not None and self.is_word(num.end, DAY_WORD) and self.word(mark.end, WEEKDAYS, lambda prefix: prefix == "ال"):
             return None
         return mark
 

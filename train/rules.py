@@ -16,7 +16,9 @@ definite cardinals (``الثالث``, ``الثلاثة``, ``الـ15``, ``الن
 ``فرانس 24``), scores and other hyphen-joined numbers, vague non-numeric amounts (``أعداد كبيرة``, no
 number word), durations that only locate an event (``قبل أربع سنوات``, ``منذ ثلاث سنوات``: those
 after ``منذ/خلال`` become TIME), definite numbers with a unit-like noun (``الخمس سنوات الأخيرة``), a
-unit-like noun glued to the number (``15عاما``), a lone ``واحد`` (one) and ``نصف/ربع النهائي``.
+unit-like noun glued to the number (``15عاما``), a lone ``واحد`` (one), ``نصف/ربع النهائي`` and words
+spelled like numbers (``لست`` "I am not", ``وست هام``, ``ألّف`` "he wrote"). A year after a time
+preposition (``منذ 2011``, ``بحلول 2030``) and a part of a year (``النصف الأول من العام``) are TIME.
 
 :func:`readable_claims` drops the ``QTY`` spans of a model whose text reads as no number (a
 stray word such as ``وملف``): every quantity of the guidelines has a value or a bound.
@@ -42,6 +44,7 @@ from train.quantity import (
     TIME_UNIT_WORDS,
     UNITS,
     VAGUE,
+    WEEKDAYS,
     Grammar,
     Match,
     Quantity,
@@ -101,7 +104,6 @@ MONTHS = _stems(
     "رمضان",
     "شوال",
 )
-WEEKDAYS = _stems("أحد", "اثنين", "ثلاثاء", "أربعاء", "خميس", "جمعة", "سبت")
 DAY = _stems("يوم", "يومي")
 YEAR_WORDS = _stems("عام", "عامي", "سنة", "العام")
 YEAR_CONTEXT = (
@@ -130,6 +132,9 @@ YEAR_CONTEXT = (
         "مواليد",
         "ميزانية",
         "انتخابات",
+        "مونديال",
+        "أولمبياد",
+        "يورو",
     )
 )
 ID_CONTEXT = _stems(
@@ -169,6 +174,7 @@ ID_CONTEXT = _stems(
     "داكس",
     "بورز",
     "كاك",
+    "بي",
 )
 # After a number, what it does not count: the number of the injured, not of their wounds (وأصيب 1400 بجروح).
 NOT_COUNTED = _stems("بجروح", "بجراح", "بجرح", "بإصابات")
@@ -177,6 +183,10 @@ NOT_COUNTED = _stems("بجروح", "بجراح", "بجرح", "بإصابات")
 TIME_UNITS = TIME_UNIT_WORDS | _stems("عقد", "عقود", "عقدين")
 LOCATING = _stems("قبل", "بعد", "منذ", "خلال", "طوال", "طيلة", "غضون", "مدى", "مدة")
 TIME_PREPS = _stems("منذ", "خلال", "قبل", "بعد", "حتى", "طوال", "طيلة")
+BY_THEN = _stems("حلول")
+# النصف الأول من العام, الربع الثالث: a part of a year that names a time
+PART_OF_YEAR = _stems("نصف", "ربع")
+PART_ORDINALS = _stems("أول", "ثاني", "ثالث", "رابع", "أخير")
 SCOPING_DURATION = _stems("منذ", "خلال", "طوال", "طيلة", "غضون")
 PERIODS = _stems(
     "يوم",
@@ -232,6 +242,10 @@ YESTERDAY = _stems("أمس")
 OTHERS = _stems("آخرين", "آخرون", "أخرى", "أخريات")
 FINAL = _stems("نهائي", "نهائية")
 PRICE = norm_word("ثمن")
+MONTH_WORDS = MONTHS | _stems("شهر")
+LAST, SIX, THOUSAND = norm_word("لست"), norm_word("ست"), norm_word("ألف")
+SHADDA = "\u0651"
+WEST_NAMES = _stems("هام", "بروميتش")
 FROM = norm_word("من")
 STOP = _stems(
     "في",
@@ -316,6 +330,8 @@ STOP = _stems(
     "سوى",
     "عام",
     "العام",
+    "أمام",
+    "لصالح",
 )
 NISBA_RE = re.compile(r"..+(?:ي|يه|يين|يون|يات)$")
 LATIN_RE = re.compile(r"[A-Za-z]")
@@ -378,14 +394,22 @@ class _Sentence:
         while i < len(self.toks):
             tok = self.toks[i]
             match = self.grammar.expression(i) if tok.first and can_start(tok) else None
-            if match is not None and self.keep(match):
-                first, last = self.toks[match.start].word, self.toks[match.end - 1].word
-                found.append((first, last, match))
+            kept = match is not None and self.keep(match)
+            if kept or match is not None and self.locates(match):
+                last = self.toks[match.end - 1].word
+                if kept:
+                    found.append((self.toks[match.start].word, last, match))
                 while i < len(self.toks) and self.toks[i].word <= last:
-                    i += 1
+                    i += 1  # a duration that locates an event is left out whole: not its number alone (منذ نحو سبع سنوات)
             else:
                 i += 1
         return found
+
+    def locates(self, m: Match) -> bool:
+        """Whether ``m`` is a duration that only places an event in time (قبل أربع سنوات)."""
+        first, last = self.toks[m.start].word, self.toks[m.end - 1].word
+        before, after = self.word(self.next_word(first - 1, -1)), self.word(self.next_word(last + 1))
+        return (_has(after, TIME_UNITS) or m.marker is not None and m.marker.time) and _has(before, LOCATING)
 
     def keep(self, m: Match) -> bool:
         toks, q = self.toks, m.quantity
@@ -438,8 +462,8 @@ class _Sentence:
             return False
         if any(_digits(t) and (t[0] == "0" and len(t) > 1 or len(t) >= 9) for t in literals):
             return False
-        if (_has(after, TIME_UNITS) or m.marker is not None and m.marker.time) and _has(before, LOCATING):
-            return False  # a duration that only places an event in time (قبل أربع سنوات)
+        if self.locates(m):
+            return False
         if m.marker is None and m.modifier is None and q.value == 1 and core.kind == "word":
             return False
         # a one-word number, alone or with a unit-like noun (السادس عشر, الاثني عشر شهرا)
@@ -452,9 +476,33 @@ class _Sentence:
             or core.text == "و" + HALF
         ):
             return False
-        if q.kind == "fraction" and (_has(after, FINAL) or any(PRICE == s for _, s in splits(core.text))):
+        if q.kind == "fraction" and (_has(after, FINAL) or any(s.startswith(PRICE) for _, s in splits(core.text))):
+            return False  # ربع النهائي, ثمنها (its price)
+        # a day of the month (في الـ14 من الشهر الجاري, يوم 15 من مايو)
+        if q.value is not None and q.value <= 31 and after == FROM and _has(self.word(self.next_word(last + 2)), MONTH_WORDS):
+            return False
+        if (
+            one_word
+            and core.kind == "word"
+            and self._not_a_number(self.tokens[core.word].text, self.word(self.next_word(core.word + 1)))
+        ):
+            return False
+        # scores: a dash "range" with equal ends (1-1), or with no unit and nothing counted after it (1-3 أمام)
+        dash = m.is_range and any(t.kind == "sym" and t.text in DASH_SLASH_COLON for t in toks[m.core_start : m.end])
+        if dash and (q.lower == q.upper or m.marker is None and not self._noun(after)):
             return False
         return True
+
+    def _not_a_number(self, raw: str, after: str) -> bool:
+        """Words spelled like a number (``raw``: as written; ``after``: the next word): لست (I am not,
+        before a predicate: لست متأكدا, لست وحدك; six before a plural: لست طائرات), وست هام (West Ham),
+        ألّف (he wrote, with a shadda)."""
+        word = norm_word(raw)
+        if word == LAST:
+            return not self._noun(after) or after.endswith("ا") or after.startswith(("وحد", "ال"))
+        if any(stem == SIX for _, stem in splits(word)):
+            return after in WEST_NAMES
+        return SHADDA in raw and any(stem == THOUSAND for _, stem in splits(word))
 
     # ENT ----------------------------------------------------------------------------------------
 
@@ -515,8 +563,10 @@ class _Sentence:
                 return end
             if _has(word, SCOPING_DURATION) and (end := self._duration_at(w + 1)) is not None:
                 return end
-            if word == norm_word("في") and _year_like(self.word(w + 1)):
-                return w + 1
+            if _year_like(self.word(w + 1)):
+                return w + 1  # في 2014, منذ 2011, خلال 2018
+        if _has(word, BY_THEN) and _year_like(self.word(w + 1)):
+            return w + 1  # بحلول 2030
         return None if word == norm_word("في") else self._bare_time_at(w)
 
     def _bare_time_at(self, w: int) -> int | None:
@@ -539,6 +589,8 @@ class _Sentence:
             return w + 1
         if _has(word, YESTERDAY):
             return w
+        if _has(word, PART_OF_YEAR, True) and _has(self.word(w + 1), PART_ORDINALS, True):
+            return self._of_year(w + 1)
         if _has(word, PERIODS, True):
             end = w + 1
             if any(stem in UNITS for _, stem in splits(self.word(end))):
@@ -546,6 +598,19 @@ class _Sentence:
             if _has(self.word(end), RELATIVE, True):
                 return end
         return None
+
+    def _of_year(self, w: int) -> int:
+        """The last word of ``من العام (الماضي)`` or ``من 2019`` after word ``w``, else ``w``."""
+        if self.word(w + 1) != FROM:
+            return w
+        year = w + 2
+        if _year_like(self.word(year)):
+            return year
+        if not _has(self.word(year), YEAR_WORDS):
+            return w
+        if _year_like(self.word(year + 1)) or _has(self.word(year + 1), RELATIVE, True):
+            return year + 1
+        return year
 
     def _duration_at(self, w: int) -> int | None:
         """A number of time units (``ثلاث سنوات``, ``نحو 24 ساعة``) starting at word ``w``."""
