@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import shutil
@@ -160,6 +161,14 @@ def test_tag_refuses_a_folder_that_is_no_model_and_models_given_the_wrong_role(
     (untrained / "config.json").write_text(json.dumps(config))
     assert main(["tag", "--ner", str(untrained), str(article)]) == 2
     assert "are not the BIO tags of the 'ner' task (PERS, LOC, ORG, MISC)" in capsys.readouterr().err
+
+
+def test_tag_reads_an_article_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("غادر نحو 6500 شخص المنطقة.".encode())))
+    assert main(["tag", "-"]) == 0
+    [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (record["id"], record["source"]) == ("stdin", "<stdin>")
+    assert [(c["text"], c["value"]) for c in record["claims"]] == [("نحو 6500", 6500)]
 
 
 def test_tag_fails_when_no_input_can_be_read_and_names_the_bad_jsonl_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         help="plain-text files (one article each) or JSONL files (one article a line: 'text', and 'docno' or 'id'), "
-        "or folders of them",
+        "or folders of them; - reads one plain-text article from standard input",
     )
     tag.add_argument("--ner", help="NER model: a folder written by fit or a hub id (omit: no entities)")
     tag.add_argument("--claims", help="claims model: a folder written by fit or a hub id (omit: the rule tagger)")

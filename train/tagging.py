@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
+STDIN = "-"
 
 
 @dataclass
@@ -43,12 +44,17 @@ class Document:
 
 
 def _read_file(path: Path) -> list[Document]:
-    raw = path.read_bytes()
+    """The documents of one file: a plain-text article, or one article per JSONL line; ``-`` is
+    standard input, read as one plain-text article."""
+    stdin = str(path) == STDIN
+    raw = sys.stdin.buffer.read() if stdin else path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ValueError("looks binary (NUL bytes)")
     text = raw.decode("utf-8")
     if not text.strip():
         raise ValueError("is empty")
+    if stdin:
+        return [Document("stdin", text, "<stdin>")]
     if path.suffix.lower() not in JSONL_SUFFIXES:
         return [Document(path.stem, text, str(path))]
     documents = []
