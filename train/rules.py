@@ -395,12 +395,14 @@ class _Sentence:
             tok = self.toks[i]
             match = self.grammar.expression(i) if tok.first and can_start(tok) else None
             kept = match is not None and self.keep(match)
+            if kept:
+                found.append((self.toks[match.start].word, self.toks[match.end - 1].word, match))
+            # go past the whole match, also past a duration that locates an event: it is not read again
+            # from its number on (منذ نحو سبع سنوات must not leave سبع سنوات)
             if kept or match is not None and self.locates(match):
                 last = self.toks[match.end - 1].word
-                if kept:
-                    found.append((self.toks[match.start].word, last, match))
                 while i < len(self.toks) and self.toks[i].word <= last:
-                    i += 1  # a duration that locates an event is left out whole: not its number alone (منذ نحو سبع سنوات)
+                    i += 1
             else:
                 i += 1
         return found
