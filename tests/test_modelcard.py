@@ -208,6 +208,8 @@ def test_unknown_task_is_rejected_before_writing(tmp_path: Path) -> None:
 def test_a_local_or_tiny_base_is_named_not_linked(tmp_path: Path) -> None:
     local_card = ModelCard.load(_write(tmp_path / "local", base_model="../shared/models/arabic-mini-bert"))
     assert local_card.data.base_model is None, "the hub refuses a card whose base_model is a local path"
+    folder = ModelCard.load(_write(tmp_path / "folder", base_model="tests/fixtures")).data  # reads like ORG/NAME
+    assert folder.base_model is None
     local = local_card.text
     assert "fine-tuned version of `../shared/models/arabic-mini-bert`" in local and "huggingface.co/.." not in local
     tiny_config = {"model": {"base": "CAMeL-Lab/bert-base-arabic-camelbert-msa", "tiny": {"hidden_size": 64}}, "train": {}}

@@ -165,7 +165,7 @@ def test_tag_refuses_a_folder_that_is_no_model_and_models_given_the_wrong_role(
 
 def test_tag_reads_an_article_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("غادر نحو 6500 شخص المنطقة.".encode())))
-    assert main(["tag", "-"]) == 0
+    assert main(["tag", "-", "-"]) == 0, "a second - is the same input, not an empty one"
     [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (record["id"], record["source"]) == ("stdin", "<stdin>")
     assert [(c["text"], c["value"]) for c in record["claims"]] == [("نحو 6500", 6500)]

@@ -15,7 +15,7 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from train.config import dotted_items
+from train.config import dotted_items, resolve_path
 from train.io import atomic_write_text
 from train.metrics import SCORE_HEADER, score_rows
 
@@ -193,9 +193,14 @@ def _cell(value: Any) -> str:
 HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 
+def _hub_id(name: str) -> bool:
+    """Whether ``name`` reads as a hub id (``ORG/NAME``) and is no local folder (``models/bert``)."""
+    return HUB_ID.fullmatch(name) is not None and not resolve_path(name).exists()
+
+
 def _model_reference(base_model: str) -> str:
     """A hub id as a link to its page; a local folder or the tiny test model as plain code."""
-    return f"[{base_model}](https://huggingface.co/{base_model})" if HUB_ID.fullmatch(base_model) else f"`{base_model}`"
+    return f"[{base_model}](https://huggingface.co/{base_model})" if _hub_id(base_model) else f"`{base_model}`"
 
 
 def _source_line(source: Mapping[str, str | None]) -> str:
@@ -315,8 +320,8 @@ def write_model_card(
     card_data = ModelCardData(
         language="ar",
         license=license,
-        base_model=base_model if HUB_ID.fullmatch(base_model) else None,  # the hub refuses a card naming a local path
-        datasets=[s["name"] for s in data_sources if HUB_ID.fullmatch(s["name"])] or None,
+        base_model=base_model if _hub_id(base_model) else None,  # the hub refuses a card naming a local path
+        datasets=[s["name"] for s in data_sources if _hub_id(s["name"])] or None,
         pipeline_tag="token-classification",
         library_name="transformers",
         tags=["arabic", TASKS[task]["tag"], "token-classification", "bert"],

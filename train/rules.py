@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from train.quantity import (
     APPROX,
+    DASHES,
     FRACTIONS,
     HALF,
     HUNDREDS,
@@ -397,15 +398,24 @@ class _Sentence:
             kept = match is not None and self.keep(match)
             if kept:
                 found.append((self.toks[match.start].word, self.toks[match.end - 1].word, match))
-            # go past the whole match, also past a duration that locates an event: it is not read again
-            # from its number on (منذ نحو سبع سنوات must not leave سبع سنوات)
-            if kept or match is not None and self.locates(match):
+            # go past the whole match, also past a located duration or a score: neither is read again
+            # from a later piece (منذ نحو سبع سنوات must not leave سبع سنوات)
+            if kept or match is not None and (self.locates(match) or self.score(match)):
                 last = self.toks[match.end - 1].word
                 while i < len(self.toks) and self.toks[i].word <= last:
                     i += 1
             else:
                 i += 1
         return found
+
+    def score(self, m: Match) -> bool:
+        """Whether ``m`` is a score read as a dash range: equal ends (1-1), or no unit, no scale word and
+        nothing counted after it (1-3 أمام; not 20-25 من الجنود, 20-30 ألفا)."""
+        if not m.is_range or not any(t.kind == "sym" and t.text in DASHES for t in self.toks[m.core_start : m.end]):
+            return False
+        after = self.word(self.next_word(self.toks[m.end - 1].word + 1))
+        plain = m.marker is None and not m.number.scale and after != FROM and not self._noun(after)
+        return m.quantity.lower == m.quantity.upper or plain
 
     def locates(self, m: Match) -> bool:
         """Whether ``m`` is a duration that only places an event in time (قبل أربع سنوات)."""
@@ -481,7 +491,8 @@ class _Sentence:
         if q.kind == "fraction" and (_has(after, FINAL) or any(s.startswith(PRICE) for _, s in splits(core.text))):
             return False  # ربع النهائي, ثمنها (its price)
         # a day of the month (في الـ14 من الشهر الجاري, يوم 15 من مايو)
-        if q.value is not None and q.value <= 31 and after == FROM and _has(self.word(self.next_word(last + 2)), MONTH_WORDS):
+        month = self.word(self.next_word(self.next_word(last + 1) + 1))
+        if q.value is not None and q.value <= 31 and after == FROM and _has(month, MONTH_WORDS):
             return False
         if (
             one_word
@@ -489,18 +500,14 @@ class _Sentence:
             and self._not_a_number(self.tokens[core.word].text, self.word(self.next_word(core.word + 1)))
         ):
             return False
-        # scores: a dash "range" with equal ends (1-1), or with no unit and nothing counted after it (1-3 أمام)
-        dash = m.is_range and any(t.kind == "sym" and t.text in DASH_SLASH_COLON for t in toks[m.core_start : m.end])
-        if dash and (q.lower == q.upper or m.marker is None and not self._noun(after)):
-            return False
-        return True
+        return not self.score(m)
 
     def _not_a_number(self, raw: str, after: str) -> bool:
         """Words spelled like a number (``raw``: as written; ``after``: the next word): لست (I am not,
         before a predicate: لست متأكدا, لست وحدك; six before a plural: لست طائرات), وست هام (West Ham),
         ألّف (he wrote, with a shadda)."""
         word = norm_word(raw)
-        if word == LAST:
+        if any(stem == LAST and prefix in ("", "و", "ف") for prefix, stem in splits(word)):
             return not self._noun(after) or after.endswith("ا") or after.startswith(("وحد", "ال"))
         if any(stem == SIX for _, stem in splits(word)):
             return after in WEST_NAMES
@@ -565,8 +572,8 @@ class _Sentence:
                 return end
             if _has(word, SCOPING_DURATION) and (end := self._duration_at(w + 1)) is not None:
                 return end
-            if _year_like(self.word(w + 1)):
-                return w + 1  # في 2014, منذ 2011, خلال 2018
+            if _year_like(self.word(w + 1)) and not _has(self.word(w + 2), TIME_UNITS):
+                return w + 1  # في 2014, منذ 2011, خلال 2018 (not قبل 2000 عام)
         if _has(word, BY_THEN) and _year_like(self.word(w + 1)):
             return w + 1  # بحلول 2030
         return None if word == norm_word("في") else self._bare_time_at(w)
@@ -601,15 +608,16 @@ class _Sentence:
                 return end
         return None
 
-    def _of_year(self, w: int) -> int:
-        """The last word of ``من العام (الماضي)`` or ``من 2019`` after word ``w``, else ``w``."""
+    def _of_year(self, w: int) -> int | None:
+        """The last word of ``من العام (الماضي)`` or ``من 2019`` after word ``w``; ``w`` when no ``من``
+        follows; ``None`` when ``من`` names something else (``النصف الأول من المباراة``: not a time)."""
         if self.word(w + 1) != FROM:
             return w
         year = w + 2
         if _year_like(self.word(year)):
             return year
         if not _has(self.word(year), YEAR_WORDS):
-            return w
+            return None
         if _year_like(self.word(year + 1)) or _has(self.word(year + 1), RELATIVE, True):
             return year + 1
         return year

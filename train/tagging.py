@@ -67,7 +67,7 @@ def _read_file(path: Path) -> list[Document]:
 
 def collect_files(inputs: list[str]) -> list[Path]:
     files = []
-    for name in inputs:
+    for name in dict.fromkeys(inputs):  # each input once: a second - would find standard input empty
         path = Path(name)
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
