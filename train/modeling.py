@@ -2,8 +2,8 @@
 
 The text normalization the base model was pretrained with (CAMeLBERT: no diacritics, no tatweel), and
 digits of every script read as 0-9, are put into the tokenizer's own normalizer, so training, ``tag``
-and a plain ``pipeline(...)`` all apply it, and offsets still index the original text. Such a tokenizer is saved as a
-``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is.
+and a plain ``pipeline(...)`` all apply it, and offsets still index the original text. Such a
+tokenizer is saved as a ``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is.
 """
 
 from __future__ import annotations
@@ -173,8 +173,8 @@ def load_base(
 
 def load_trained(name: str | Path, task: str | None = None) -> tuple[PreTrainedTokenizerFast, PreTrainedModel]:
     """A trained model (tokenizer and model): a folder written by ``fit`` or the hub id of a published one,
-    on the GPU when there is one; with ``task``, an error unless it was trained for that task
-    (``config.json``'s ``task``)."""
+    on the GPU when there is one; with ``task``, an error unless it was trained for that task (its
+    ``config.json`` task and labels, :func:`_check_task`)."""
     folder = Path(name)
     if folder.is_dir() and not (folder / "config.json").is_file():
         raise ModelLoadError(
@@ -196,14 +196,21 @@ def load_trained(name: str | Path, task: str | None = None) -> tuple[PreTrainedT
         model = AutoModelForTokenClassification.from_pretrained(str(name))
     except (OSError, ValueError) as error:
         raise ModelLoadError(f"{name}: cannot load a token-classification model: {str(error).splitlines()[0]}") from None
+    if task is not None:
+        _check_task(str(name), model, task)
+    model.to("cuda" if torch.cuda.is_available() else "cpu")
+    return tokenizer, model
+
+
+def _check_task(name: str, model: PreTrainedModel, task: str) -> None:
+    """An error unless ``model`` was trained for ``task``: its ``config.json`` names no other task, and its
+    labels are the task's BIO tags (an untrained base model has ``LABEL_0``...)."""
     trained_for = getattr(model.config, "task", None)
-    if task is not None and trained_for is not None and trained_for != task:
+    if trained_for is not None and trained_for != task:
         raise ModelLoadError(f"{name}: a '{trained_for}' model, where a '{task}' model was expected")
     labels = sorted(set(model.config.id2label.values()))
-    if task is not None and not set(labels) <= set(bio_labels(task)):
+    if not set(labels) <= set(bio_labels(task)):
         raise ModelLoadError(
             f"{name}: its labels ({', '.join(labels[:6])}{', ...' if len(labels) > 6 else ''}) are not the BIO tags of "
             f"the '{task}' task ({', '.join(entity_labels(task))}); a base model must be fine-tuned first: python -m train fit"
         )
-    model.to("cuda" if torch.cuda.is_available() else "cpu")
-    return tokenizer, model
