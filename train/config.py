@@ -18,7 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from train.errors import UserError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# Where relative paths start: the source checkout holding this package; an installed package (no
+# pyproject.toml beside it) resolves them from the working directory instead.
+PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path()
 DATA_ROOT_ENV = "ARABIC_DATA_ROOT"
 DEFAULT_DATA_ROOT = "../shared/data"
 
@@ -186,7 +189,7 @@ class RunConfig(Strict):
 
 def resolve_path(path: str | Path) -> Path:
     path = Path(path).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return path if path.is_absolute() else (PROJECT_ROOT / path).absolute()
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -1,36 +1,29 @@
-"""The label sets, read from ``docs/annotation.md``: the guidelines are the one reference for labels.
+"""The label sets, read from ``train/labels.yaml``: package data, so an installed wheel has them too.
 
-Each layer's section (``## Layer N: ... (`layer`)``) holds a table whose first column lists the labels
-in backticks; their order there is their order in the models.
+The file maps each layer to its labels and their meanings; their order there is their order in the
+models. The tables of ``docs/annotation.md`` say the same (``tests/test_labels.py`` checks it).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from importlib import resources
 
-GUIDELINES = Path(__file__).resolve().parent.parent / "docs" / "annotation.md"
-_SECTION_RE = re.compile(r"^## .*\(`(\w+)`\)\s*$")
-_ROW_RE = re.compile(r"^\|\s*`([A-Z]+)`\s*\|\s*([^|]*)\|")
+import yaml
+
+LABELS_FILE = "labels.yaml"
 
 
 @functools.cache
-def label_table(path: Path = GUIDELINES) -> dict[str, dict[str, str]]:
-    """``{layer: {label: meaning}}`` as written in the guidelines."""
-    layers: dict[str, dict[str, str]] = {}
-    current = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            match = _SECTION_RE.match(line)
-            current = match.group(1) if match else None
-            if current:
-                layers[current] = {}
-        elif current and (row := _ROW_RE.match(line)):
-            layers[current][row.group(1)] = row.group(2).strip()
-    if not layers.get("ner") or not layers.get("claims"):
-        raise RuntimeError(f"{path}: expected label tables under '## ... (`ner`)' and '## ... (`claims`)'")
+def label_table() -> dict[str, dict[str, str]]:
+    """``{layer: {label: meaning}}`` as written in ``train/labels.yaml``."""
+    text = resources.files(__package__).joinpath(LABELS_FILE).read_text(encoding="utf-8")
+    layers = yaml.safe_load(text)
+    for layer in ("ner", "claims"):
+        table = layers.get(layer) if isinstance(layers, dict) else None
+        if not isinstance(table, dict) or not table or not all(isinstance(meaning, str) for meaning in table.values()):
+            raise RuntimeError(f"train/{LABELS_FILE}: expected '{layer}' to map each label to its meaning")
     return layers
 
 
