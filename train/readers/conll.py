@@ -2,7 +2,7 @@
 
 Only the first tag column is read: in multi-column files such as Wojood the extra columns hold
 nested entities, which a flat layer cannot represent (Wojood writes a token's tags outermost first, so
-the first column is its outermost layer, as in Wojood's own flat version). Sentences are rebuilt as text (tokens joined by
+the first column is its outermost layer). Sentences are rebuilt as text (tokens joined by
 spaces, one sentence a line) so that the same span machinery serves every format. Consecutive
 sentences are grouped into pseudo-articles of ``block_size`` sentences, the unit splits are made of,
 since these files carry no document boundaries.
