@@ -142,7 +142,10 @@ def comparison_table(name: str, scores: Mapping[str, Any]) -> str:
 
     rows = [(key, [f"{c['strict'][key]:.4f}" for c in columns]) for key in ("precision", "recall", "f1")]
     rows += [
-        (f"{label} f1", [f"{c['strict']['per_type'].get(label, {}).get('f1', 0.0):.4f}" for c in columns])
+        (
+            f"{label} f1",
+            [f"{c['strict']['per_type'][label]['f1']:.4f}" if label in c["strict"]["per_type"] else "-" for c in columns],
+        )
         for label in scores["shared_types"]
     ]
     rows += [("entities", [f"{entities(c):,}" for c in columns]), ("sentences", [f"{c['sentences']:,}" for c in columns])]

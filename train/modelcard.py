@@ -241,7 +241,9 @@ def _scores_table(scores: Mapping[str, Any]) -> str:
 
 def _cross_domain_row(name: str, types: list[str], scores: Mapping[str, Any]) -> list[str]:
     strict = scores["strict"]
-    per_type = " · ".join(f"{label} {strict['per_type'].get(label, {}).get('f1', 0.0):.4f}" for label in types)
+    per_type = " · ".join(
+        f"{label} {strict['per_type'][label]['f1']:.4f}" if label in strict["per_type"] else f"{label} —" for label in types
+    )
     numbers = [f"{strict[key]:.4f}" for key in ("precision", "recall", "f1")]
     return [name, ", ".join(types), f"{scores['sentences']:,}", *numbers, per_type]
 
