@@ -134,6 +134,21 @@ def test_results_stored_and_shown_in_the_card(
     assert "### Cross-domain" in (model / "README.md").read_text()
 
 
+def test_without_the_in_domain_dataset_the_corpus_is_still_scored(
+    model: Path, data_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    config = yaml.safe_load((model / "run_config.yaml").read_text())
+    config["data"]["output"] = str(tmp_path / "no-dataset")
+    (model / "run_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    assert main(["evaluate", str(model), "--data", SHIPPED["aqmar"]]) == 0
+    assert f"in-domain test not scored on the shared types: no prepared dataset at {tmp_path / 'no-dataset'}" in (
+        capsys.readouterr().out
+    )
+    aqmar = json.loads((model / "eval_results.json").read_text())["cross_domain"]["aqmar"]
+    assert "in_domain" not in aqmar and aqmar["sentences"] == 3
+    assert "| aqmar (`configs/aqmar.yaml`) |" in (model / "README.md").read_text()
+
+
 def test_unmapped_tag_through_the_command(model: Path, data_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     mapping = {key: value for key, value in _label_map("aqmar").items() if key != "MIS1"}
     config = _config(tmp_path, mapping)
