@@ -4,6 +4,7 @@ python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFa
 python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
 python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
 python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
+python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of another data config
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
@@ -70,6 +71,12 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     from train.evaluation import evaluate_model, model_task
 
     folders = [Path(folder) for folder in args.model_dirs]
+    if args.data:
+        from train.crossdomain import evaluate_cross_domain
+
+        for folder in folders:
+            evaluate_cross_domain(folder, args.data, split=args.split)
+        return
     for folder in folders:
         evaluate_model(folder, split=args.split)
     if claims := [folder for folder in folders if model_task(folder) == "claims"]:
@@ -134,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR", help="model folders written by fit (runs/NAME/model)")
     evaluate.add_argument(
         "--split", default="test", choices=["train", "validation", "test"], help="the split to score (default: %(default)s)"
+    )
+    evaluate.add_argument(
+        "--data",
+        action="append",
+        metavar="CONFIG",
+        help="score on the sources of this data config instead (e.g. configs/aqmar.yaml; repeatable), through its "
+        "label_map, on the types it shares with the model, beside --split scored on the same types",
     )
     evaluate.set_defaults(run=cmd_evaluate)
 

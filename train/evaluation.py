@@ -1,7 +1,8 @@
 """Evaluation of a model folder on the prepared dataset, at word level, and its model card.
 
 Writes into the model folder: ``eval_results.json`` (seqeval strict and conlleval, per split and per
-source), ``classification_report_<split>.txt``, ``errors_<split>.jsonl`` (every sentence with a wrong
+source; under ``cross_domain``, the scores on other corpora of ``train/crossdomain.py``),
+``classification_report_<split>.txt``, ``errors_<split>.jsonl`` (every sentence with a wrong
 label, gold and predicted spans side by side) and ``README.md`` (the model card). ``evaluate_folder``
 serves ``fit`` (right after training) and ``python -m train evaluate`` alike.
 """
@@ -17,7 +18,7 @@ from datasets import Dataset, DatasetDict
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.config import RunConfig, load_config
-from train.dataset import load_prepared, rows_to_spans, task_splits
+from train.dataset import SPLITS, load_prepared, rows_to_spans, task_splits
 from train.inference import predict_words
 from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from train.labels import TAG_COLUMNS, label_table, tag_names
@@ -26,6 +27,8 @@ from train.modelcard import write_model_card
 from train.modeling import base_model_name, load_trained
 
 log = logging.getLogger(__name__)
+
+CROSS_DOMAIN = "cross_domain"  # the eval_results.json key of the scores on other corpora (train/crossdomain.py)
 
 
 def predict_split(part: Dataset, model, tokenizer, batch_size: int) -> list[list[str]]:
@@ -117,6 +120,13 @@ def evaluate_folder(
         print(f"\n{task} / {split}: {len(part)} sentences\n{format_table(scores)}")
         print(f"{len(errors)} sentences with a wrong label: errors_{split}.jsonl in the model folder (gold and predicted)")
     atomic_write_json(results_path, results)
+    write_card(model_dir, config, results)
+    return results
+
+
+def write_card(model_dir: Path, config: RunConfig, results: dict) -> None:
+    """(Re)write the model card from the run config and the contents of ``eval_results.json``."""
+    task = config.train.task
     sources = [
         {"name": s.name, "description": s.description, "license": s.license, "url": s.url, "split": s.split}
         for s in config.data.sources
@@ -128,13 +138,15 @@ def evaluate_folder(
         labels=label_table()[task],
         base_model=base_model_name(config.model),
         config=config.model_dump(mode="json"),
-        metrics={split: {k: v for k, v in scores.items() if k != "by_source"} for split, scores in results.items()},
+        metrics={
+            split: {k: v for k, v in scores.items() if k != "by_source"} for split, scores in results.items() if split in SPLITS
+        },
         data_sources=sources,
         versions=library_versions(),
         model_name=config.path(config.train.output_dir).name,
         license=config.model.license,
+        cross_domain=results.get(CROSS_DOMAIN),
     )
-    return results
 
 
 def model_task(model_dir: Path) -> str:

@@ -185,6 +185,24 @@ def eval_results(task: str, metrics: Mapping[str, Mapping[str, Any]], data_sourc
     ]
 
 
+def cross_domain_results(task: str, cross_domain: Mapping[str, Mapping[str, Any]]) -> list[EvalResult]:
+    """One model-index result per metric for each other corpus, its name saying the types it was scored on."""
+    return [
+        EvalResult(
+            task_type="token-classification",
+            task_name=TASKS[task]["task_name"],
+            dataset_type="+".join(scores["sources"]),
+            dataset_name=" + ".join(scores["sources"]),
+            metric_type=metric_type,
+            metric_name=f"{pretty.removesuffix(')')}, on {'/'.join(scores['shared_types'])})",
+            metric_args=args,
+            metric_value=round(scores[mode][key], 4),
+        )
+        for scores in cross_domain.values()
+        for metric_type, mode, key, pretty, args in _INDEXED_METRICS
+    ]
+
+
 def _cell(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text.replace("|", "\\|").replace("\n", " ")
@@ -221,6 +239,36 @@ def _scores_table(scores: Mapping[str, Any]) -> str:
     return _table([name.capitalize() for name in SCORE_HEADER], per_type + micro)
 
 
+def _cross_domain_row(name: str, types: list[str], scores: Mapping[str, Any]) -> list[str]:
+    strict = scores["strict"]
+    per_type = " · ".join(
+        f"{label} {strict['per_type'][label]['f1']:.4f}" if label in strict["per_type"] else f"{label} —" for label in types
+    )
+    numbers = [f"{strict[key]:.4f}" for key in ("precision", "recall", "f1")]
+    return [name, ", ".join(types), f"{scores['sentences']:,}", *numbers, per_type]
+
+
+def _cross_domain_section(cross_domain: Mapping[str, Mapping[str, Any]] | None) -> str:
+    """The scores on other corpora, each after the in-domain split scored on the same types."""
+    if not cross_domain:
+        return ""
+    rows, shown = [], set()
+    for name, scores in cross_domain.items():
+        types, in_domain = list(scores["shared_types"]), scores.get("in_domain")
+        if in_domain and (key := (tuple(types), in_domain["split"])) not in shown:
+            shown.add(key)
+            label = f"{' + '.join(in_domain['sources'])} ({in_domain['split']}, in-domain)"
+            rows.append(_cross_domain_row(label, types, in_domain))
+        rows.append(_cross_domain_row(f"{' + '.join(scores['sources'])} (`{scores.get('config', name)}`)", types, scores))
+    header = ["Corpus", "Shared types", "Sentences", "Precision", "Recall", "F1", "F1 per type"]
+    return (
+        "\n\n### Cross-domain\n\nStrict scores on corpora of other domains, each read through the label mapping of "
+        "its data config and scored on the types it shares with the model only: gold and predicted entities of "
+        "other types are read as `O`, so a type the corpus lacks counts neither for nor against the model. The "
+        "in-domain row scores the model's own split on the same types, for a like-for-like comparison.\n\n" + _table(header, rows)
+    )
+
+
 def _body(
     *,
     task: str,
@@ -232,6 +280,7 @@ def _body(
     versions: Mapping[str, str],
     model_name: str,
     repo_id: str,
+    cross_domain: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
     spec = TASKS[task]
     label_rows = [
@@ -275,7 +324,8 @@ def _body(
         "with the right type and boundaries; **conlleval** (seqeval's default) mirrors the CoNLL `conlleval` "
         "script, which also accepts chunks opened by a stray `I-` tag. Per-type rows are strict; support is the "
         "number of reference entities. Splits are those of the dataset built from the training data above.\n\n"
-        + "\n\n".join(results),
+        + "\n\n".join(results)
+        + _cross_domain_section(cross_domain),
         "## Intended uses and limitations",
         f"{spec['intended']}\n\n" + "\n".join(limitations),
         "## How to use",
@@ -305,13 +355,15 @@ def write_model_card(
     model_name: str,
     license: str,
     repo_id: str = "ORG/NAME",
+    cross_domain: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """Write ``model_dir/README.md`` atomically and return its path.
 
     ``metrics`` maps a split name to a ``train.metrics.compute_seqeval`` result (extra keys are
     ignored); ``data_sources`` are ``{"name", "description", "license", "url"}`` dicts (``url`` may be
     None).
-    ``repo_id`` only fills the usage snippet.
+    ``repo_id`` only fills the usage snippet. ``cross_domain``: the ``cross_domain`` results of
+    ``eval_results.json`` (``train/crossdomain.py``), shown as a table and as model-index results.
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
@@ -327,7 +379,7 @@ def write_model_card(
         tags=["arabic", TASKS[task]["tag"], "token-classification", "bert"],
         metrics=["seqeval"],
         model_name=model_name,
-        eval_results=eval_results(task, metrics, data_sources) if metrics else None,
+        eval_results=(eval_results(task, metrics, data_sources) + cross_domain_results(task, cross_domain or {})) or None,
     )
     body = _body(
         task=task,
@@ -339,6 +391,7 @@ def write_model_card(
         versions=versions,
         model_name=model_name,
         repo_id=repo_id,
+        cross_domain=cross_domain,
     )
     content = str(ModelCard(f"---\n{card_data.to_yaml()}\n---\n\n{body}"))
 

@@ -26,14 +26,15 @@ def source_files(config: RunConfig, template: str, what: str, obtain: str = "") 
     return files
 
 
-def read_source(config: RunConfig, source: SourceConfig) -> list[Article]:
+def read_source(config: RunConfig, source: SourceConfig, *, exhaustive: bool = False) -> list[Article]:
+    """The articles of one source; ``exhaustive``: its ``label_map`` must name every CoNLL tag."""
     what = f"source '{source.name}'"
     files = source_files(config, source.path, what, source.obtain)
     layers = tuple(source.layers)
     if source.format == "jsonl":
         articles = [a for f in files for a in read_jsonl(f, layers)]
     elif source.format == "conll":
-        articles = [a for f in files for a in read_conll(f, block_size=source.block_size, label_map=source.label_map)]
+        articles = [a for f in files for a in read_conll(f, source.block_size, source.label_map, exhaustive=exhaustive)]
     else:
         corpus = source_files(config, source.corpus or "", f"{what} (corpus)", source.obtain)
         articles = [a for f in files for a in read_standoff(f, corpus, layers)]

@@ -1,10 +1,16 @@
 """CoNLL ``token TAG [TAG ...]`` files (ANERcorp, the Wojood sample, AQMAR).
 
 Only the first tag column is read: in multi-column files such as Wojood the extra columns hold
-nested entities, which a flat layer cannot represent. Sentences are rebuilt as text (tokens joined by
+nested entities, which a flat layer cannot represent (Wojood writes a token's tags outermost first, so
+the first column is its outermost layer). Sentences are rebuilt as text (tokens joined by
 spaces, one sentence a line) so that the same span machinery serves every format. Consecutive
 sentences are grouped into pseudo-articles of ``block_size`` sentences, the unit splits are made of,
 since these files carry no document boundaries.
+
+``label_map`` renames entity types (``PER: PERS``; ``O`` drops one). A key may also be a whole
+malformed tag (AQMAR's ``OO``, ``IO``), mapped to the tag it stands for (``O``, ``B-X`` or ``I-X``).
+With ``exhaustive``, as when a corpus is scored against a model, every tag must be named by the map
+(identity too, ``ORG: ORG``), so no type reaches the scores unreviewed.
 """
 
 from __future__ import annotations
@@ -41,15 +47,29 @@ def _read_sentences(path: Path) -> list[list[tuple[str, str, int]]]:
     return sentences
 
 
+def _well_formed(tag: str) -> bool:
+    return tag == "O" or (tag[:2] in ("B-", "I-") and len(tag) > 2)
+
+
+def _map_key(tag: str) -> str:
+    """What ``label_map`` names a tag by: its type, or the whole tag when it is malformed."""
+    return tag[2:] if _well_formed(tag) else tag
+
+
 def _map_tag(tag: str, label_map: dict[str, str]) -> str:
     if tag == "O":
         return tag
+    if not _well_formed(tag):
+        return label_map.get(tag, tag)
     label = label_map.get(tag[2:], tag[2:])
     return "O" if label == "O" else f"{tag[:2]}{label}"
 
 
-def read_conll(path: Path, block_size: int = 50, label_map: dict[str, str] | None = None) -> list[Article]:
-    """Read a CoNLL file into pseudo-articles; ``label_map`` renames entity types (``O`` drops one)."""
+def read_conll(
+    path: Path, block_size: int = 50, label_map: dict[str, str] | None = None, *, exhaustive: bool = False
+) -> list[Article]:
+    """Read a CoNLL file into pseudo-articles; ``label_map`` renames entity types (``O`` drops one) or
+    malformed whole tags; ``exhaustive``: a tag the map does not name is an error."""
     label_map = label_map or {}
     known = set(entity_labels("ner"))
     sentences = _read_sentences(path)
@@ -65,9 +85,17 @@ def read_conll(path: Path, block_size: int = 50, label_map: dict[str, str] | Non
                 offset += len(word) + 1
             tags = []
             for word, tag, number in sentence:
-                if tag != "O" and not (tag[:2] in ("B-", "I-") and len(tag) > 2):
-                    raise DataError(f"{path}:{number}: tag {tag!r} of {word!r} is not O, B-X or I-X")
+                if exhaustive and tag != "O" and _map_key(tag) not in label_map:
+                    raise DataError(
+                        f"{path}:{number}: tag {tag!r} of {word!r} is not named by the source's label_map; add "
+                        f"'{_map_key(tag)}: O' to drop it, or map it to the model label it stands for"
+                    )
                 tag = _map_tag(tag, label_map)
+                if not _well_formed(tag):
+                    raise DataError(
+                        f"{path}:{number}: tag {tag!r} of {word!r} is not O, B-X or I-X; "
+                        "map a malformed tag whole with the source's 'label_map' (e.g. OO: O)"
+                    )
                 if tag != "O" and tag[2:] not in known:
                     raise DataError(
                         f"{path}:{number}: unknown label {tag[2:]!r} of {word!r} (expected one of "
