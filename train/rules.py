@@ -51,6 +51,7 @@ from train.quantity import (
     Quantity,
     Tok,
     can_start,
+    leading_context,
     lex,
     norm_word,
     parse_quantity,
@@ -697,7 +698,7 @@ def _sentence_index(sentences: list[Sentence]) -> Callable[[Span], int]:
 
 def _read(text: str, qty: Span, sentence_end: int) -> Quantity:
     """The record of ``qty``, read with the rest of its sentence as context (as :func:`claim_records` does)."""
-    return parse_quantity(text[qty.start : qty.end], context_after=text[qty.end : max(sentence_end, qty.end)])
+    return parse_quantity(text[qty.start : qty.end], context_after=leading_context(text, qty.end, max(sentence_end, qty.end)))
 
 
 def readable_claims(text: str, spans: Iterable[Span]) -> list[Span]:
