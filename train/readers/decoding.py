@@ -37,9 +37,10 @@ def decode(raw: bytes, where: str, encoding: str = DEFAULT_ENCODING) -> str:
     try:
         text = raw.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as error:
+        if utf8 and (nul := raw.find(b"\x00")) >= 0:
+            line = raw.count(b"\n", 0, nul) + 1
+            raise DataError(f"{where}:{line}: looks binary (a NUL byte at byte {nul}), not a text file") from None
         line = raw.count(b"\n", 0, error.start) + 1
-        if utf8 and b"\x00" in raw:
-            raise DataError(f"{where}:{line}: looks binary (NUL bytes, byte {error.start} not UTF-8), not a text file") from None
         raise DataError(
             f"{where}:{line}: not {encoding} text (byte {error.start} is 0x{raw[error.start]:02x}); {_fix(where, raw, encoding)}"
         ) from None
