@@ -7,6 +7,9 @@ python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claim
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
+
+Exit status: 0 done; 1 tag skipped some inputs (each named in a warning) and wrote the rest; 2 an
+error the one-line message explains (bad input or config, nothing usable, tag --strict) or bad usage.
 """
 
 from __future__ import annotations
