@@ -63,10 +63,10 @@ def _read_file(path: Path) -> tuple[list[Document], list[str]]:
         return [Document(path.stem, text, str(path))], []
     documents, problems = [], []
     for number, line in enumerate(split_lines(text), 1):
+        if not line.strip():
+            continue
         where = f"{path}:{number}"
         try:
-            if not line.strip():
-                continue
             record = json_record(line, where)
             if not isinstance(record.get("text"), str) or not record["text"].strip():
                 raise DataError(f"{where}: no text (each line needs a non-empty string 'text')")
