@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-rules bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -72,6 +72,9 @@ test-all: $(STAMP) ## every test, slow ones included
 bench: $(STAMP) ## CPU benchmarks against the run_ner.py recipe (bench/)
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m bench.cpu
+
+bench-rules: $(STAMP) ## rule tagger scaling: unpunctuated text of 2k..1M characters, and all of ant-news (bench/out/rules_scaling.json)
+	$(PY) -m bench.rules_scaling
 
 bench-quality: $(STAMP) ## F1 and time to quality: project vs run_ner.py recipe, mini BERT, 3 seeds (long on CPU)
 	$(PY) -m train data configs/mini.yaml

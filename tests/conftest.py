@@ -15,7 +15,8 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 settings.register_profile("default", deadline=None)  # a busy 2-core runner is slow, not wrong
-settings.load_profile("default")
+settings.register_profile("long", deadline=None, max_examples=2000)  # the slow fuzz tests (tests/test_fuzz.py)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -100,9 +100,9 @@ def test_tag_command_writes_jsonl_and_skips_bad_files(
     output = tmp_path / "out" / "tagged.jsonl"
     args = ["tag", "--ner", str(ner_model), "--claims", str(claims_model), "seeds/", str(tmp_path), "-o", str(output), "--table"]
     with caplog.at_level(logging.WARNING):
-        assert main(args) == 0
-    for name, reason in (("binary.txt", "binary"), ("empty.txt", "empty"), ("latin1.txt", "not UTF-8")):
-        assert f"{tmp_path / name}: skipped" in caplog.text and reason in caplog.text
+        assert main(args) == 1, "done, with files skipped"
+    for name, reason in (("binary.txt", ":1: looks binary"), ("empty.txt", ": empty"), ("latin1.txt", ":1: not utf-8 text")):
+        assert f"skipped {tmp_path / name}{reason}" in caplog.text
     lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["000_5aed8b592000b0fd", "LONG-1"]
     seed_text = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")
@@ -171,13 +171,18 @@ def test_tag_reads_an_article_from_standard_input(monkeypatch: pytest.MonkeyPatc
     assert [(c["text"], c["value"]) for c in record["claims"]] == [("نحو 6500", 6500)]
 
 
-def test_tag_fails_when_no_input_can_be_read_and_names_the_bad_jsonl_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_tag_skips_a_bad_jsonl_line_and_a_missing_file_and_fails_when_nothing_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture, caplog: pytest.LogCaptureFixture
+) -> None:
     articles = tmp_path / "articles.jsonl"
     articles.write_text('{"id": "a", "text": "نحو 40 شخصا"}\n["not", "an", "object"]\n', encoding="utf-8")
-    assert main(["tag", str(articles), str(tmp_path / "missing.txt")]) == 2
-    error = capsys.readouterr().err
-    assert f"{articles}:2: expected a JSON object per line" in error
-    assert f"{tmp_path / 'missing.txt'}: skipped" in error
+    with caplog.at_level(logging.WARNING):
+        assert main(["tag", str(articles), str(tmp_path / "missing.txt")]) == 1
+    assert f"skipped {articles}:2: expected a JSON object per line, got list" in caplog.text
+    assert f"skipped {tmp_path / 'missing.txt'}: cannot be read" in caplog.text
+    assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == ["a"], "line 1 kept"
+    assert main(["tag", str(tmp_path / "missing.txt")]) == 2
+    assert "every input was skipped" in capsys.readouterr().err
     assert main(["tag", str(tmp_path / "empty-folder")]) == 2
     assert "no article to tag" in capsys.readouterr().err
 

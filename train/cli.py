@@ -8,6 +8,9 @@ python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
+
+Exit status: 0 done; 1 tag skipped some inputs (each named in a warning) and wrote the rest; 2 an
+error the one-line message explains (bad input or config, nothing usable, tag --strict) or bad usage.
 """
 
 from __future__ import annotations
@@ -83,10 +86,18 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         report_claims(claims, args.split)
 
 
-def cmd_tag(args: argparse.Namespace) -> None:
+def cmd_tag(args: argparse.Namespace) -> int:
     from train.tagging import tag_files
 
-    tag_files(args.files, ner=args.ner, claims=args.claims, output=args.output, table=args.table, batch_size=args.batch_size)
+    return tag_files(
+        args.files,
+        ner=args.ner,
+        claims=args.claims,
+        output=args.output,
+        table=args.table,
+        batch_size=args.batch_size,
+        strict=args.strict,
+    ).exit_code
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
@@ -151,7 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(run=cmd_evaluate)
 
-    tag = commands.add_parser("tag", help="tag articles (text or JSONL files, or folders) into JSONL records")
+    tag = commands.add_parser(
+        "tag",
+        help="tag articles (text or JSONL files, or folders) into JSONL records",
+        description="Exit status: 0 every input tagged; 1 some files or JSONL lines skipped (each named in a "
+        "warning), the rest written; 2 nothing usable, a problem under --strict, or a usage error.",
+    )
     tag.add_argument(
         "files",
         nargs="+",
@@ -163,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
+    tag.add_argument("--strict", action="store_true", help="any bad file or JSONL line is an error (exit 2, nothing written)")
     tag.set_defaults(run=cmd_tag)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
@@ -190,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     try:
-        args.run(args)
+        return args.run(args) or 0  # a command may return 1: done, with inputs skipped (tag)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0

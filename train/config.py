@@ -7,6 +7,7 @@ error that names the key, the file and the closest valid key. A config may ``ext
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 from collections.abc import Mapping
@@ -52,6 +53,17 @@ class SourceConfig(Strict):
     license: str = ""
     url: str = ""
     obtain: str = Field("", description="where a user gets this source when it is missing")
+    encoding: str = Field(
+        "utf-8", description="the text encoding of its files (and a standoff corpus), e.g. cp1256; read strictly"
+    )
+
+    @model_validator(mode="after")
+    def _known_encoding(self) -> SourceConfig:
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"unknown encoding '{self.encoding}' (e.g. utf-8, cp1256, utf-16)") from None
+        return self
 
     @model_validator(mode="after")
     def _corpus_for_standoff(self) -> SourceConfig:

@@ -92,7 +92,7 @@ def held_out_ids(config: RunConfig) -> frozenset[str]:
     for source in config.data.sources:
         if source.split in ("validation", "test") and source.format in ("jsonl", "standoff"):
             for path in source_files(config, source.path, f"source '{source.name}'", source.obtain):
-                ids.update(str(record.get("id")) for _, record in read_json_lines(path))
+                ids.update(str(record.get("id")) for _, record in read_json_lines(path, source.encoding))
     return frozenset(ids)
 
 

@@ -1140,7 +1140,7 @@ def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
     number or hold digits or symbols, when they start with a definite word (``خمس السكان``: a
     construct, not a count) or with a unit of time the number refused (``2014 عام``: a year).
     """
-    text, context_after = strip_invisible(text), strip_invisible(context_after)
+    text, context_after = strip_invisible(text), strip_invisible(leading_context(context_after))
     tokens = tokenize(text)
     while tokens and tokens[0].text in _EDGE_PUNCTUATION:
         tokens.pop(0)
@@ -1164,6 +1164,26 @@ def parse_quantity(text: str, *, context_after: str = "") -> Quantity:
         unit = text[tokens[first].start : tokens[last].end] if first != toks[match.core_start].word else mark.unit
         quantity = replace(quantity, unit=unit)
     return quantity
+
+
+def leading_context(text: str, start: int = 0, end: int | None = None) -> str:
+    """The head of ``text[start:end]`` that :func:`parse_quantity` reads as ``context_after``: the grammar
+    looks at the first piece after the expression only, so the head runs through the first word that
+    has a piece, plus two characters (the tokenizer's look-ahead past a word's end). Reading the head
+    gives the same record as reading the whole rest, in time that does not grow with that rest (it is
+    what keeps :func:`train.rules.claim_records` linear on a sentence with no end)."""
+    end = len(text) if end is None else end
+    size = 64
+    while True:
+        stop = min(start + size, end)
+        head = text[start:stop]
+        if stop >= end:
+            return head
+        stripped = strip_invisible(head)
+        word = next((t for t in tokenize(stripped) if _PIECE_RE.search(norm_word(t.text))), None)
+        if word is not None and word.end + 1 < len(stripped):
+            return head
+        size *= 4
 
 
 def _counted_after(grammar: Grammar, match: Match) -> bool:

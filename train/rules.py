@@ -29,8 +29,9 @@ with its normalized quantity, its sentence, and the nearest ``ENT`` and ``TIME``
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 
 from train.quantity import (
     APPROX,
@@ -51,6 +52,7 @@ from train.quantity import (
     Quantity,
     Tok,
     can_start,
+    leading_context,
     lex,
     norm_word,
     parse_quantity,
@@ -372,6 +374,9 @@ class _Sentence:
         self.words = [norm_word(t.text) for t in tokens]
         self.toks: list[Tok] = lex([t.text for t in tokens])
         self.grammar = Grammar(self.toks)
+        self.first_piece: dict[int, int] = {}  # word index -> its first piece
+        for k, tok in enumerate(self.toks):
+            self.first_piece.setdefault(tok.word, k)
 
     def word(self, w: int) -> str:
         return self.words[w] if 0 <= w < len(self.words) else ""
@@ -624,7 +629,7 @@ class _Sentence:
 
     def _duration_at(self, w: int) -> int | None:
         """A number of time units (``ثلاث سنوات``, ``نحو 24 ساعة``) starting at word ``w``."""
-        i = next((k for k, t in enumerate(self.toks) if t.word == w), None)
+        i = self.first_piece.get(w)
         match = self.grammar.expression(i) if i is not None else None
         if match is None or match.modifier not in (None, APPROX):
             return None
@@ -651,9 +656,11 @@ class _Sentence:
                 spans.append(self.span(*ent, "ENT"))
             claims.append((first, ent[1] if ent else last))
         times = [t for t in self.times() if not taken.intersection(range(t[0], t[1] + 1))]
+        # times run left to right without overlap: those near a claim are one slice of them
+        starts, ends = [t[0] for t in times], [t[1] for t in times]
         chosen: set[tuple[int, int]] = set()
         for claim in claims:
-            near = [t for t in times if _gap(t, claim) <= MAX_TIME_GAP]
+            near = times[bisect_left(ends, claim[0] - MAX_TIME_GAP) : bisect_right(starts, claim[1] + MAX_TIME_GAP)]
             if near:
                 chosen.add(min(near, key=lambda t: (_gap(t, claim), t[0] < claim[0])))
         spans.extend(self.span(*t, "TIME") for t in chosen)
@@ -673,19 +680,36 @@ def find_claims(text: str) -> list[Span]:
     return spans
 
 
-def _nearest(spans: list[Span], qty: Span) -> Span | None:
-    if not spans:
-        return None
-    return min(spans, key=lambda s: (_gap((s.start, s.end), (qty.start, qty.end)), s.start < qty.start))
+class _Nearest:
+    """The span of sorted ``spans`` nearest to a QTY: the least (gap, starts before the QTY), the first
+    such in order. Each look-up takes logarithmic time, so a sentence's records stay linear in it."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.reach = list(accumulate((s.end for s in spans), max))  # the furthest end so far
+
+    def __call__(self, qty: Span) -> Span | None:
+        before = bisect_left(self.starts, qty.start)  # spans[:before] start before the QTY
+        best: tuple[int, bool, int] | None = None
+        if before:  # the gap of one of them is how far its end falls short of the QTY's start
+            gap = max(qty.start - self.reach[before - 1], 0)
+            best = (gap, True, bisect_left(self.reach, qty.start - gap, 0, before))
+        if before < len(self.spans):  # the nearest of the others is the first: its gap is its start's distance
+            gap = max(self.starts[before] - qty.end, 0)
+            if best is None or gap <= best[0]:  # a tie goes to the span that does not start before
+                best = (gap, False, before)
+        return None if best is None else self.spans[best[2]]
 
 
 def _owners(quantities: list[Span], entities: list[Span]) -> dict[Span, list[Span]]:
     """Each ENT belongs to the last QTY before it (Arabic counts its noun after the number), or to the
-    first QTY of the sentence when none comes before it."""
+    first QTY of the sentence when none comes before it. ``quantities`` are sorted."""
     owned: dict[Span, list[Span]] = {}
+    starts = [q.start for q in quantities]
     for ent in entities:
-        before = [q for q in quantities if q.start < ent.start]
-        owned.setdefault(before[-1] if before else quantities[0], []).append(ent)
+        before = bisect_left(starts, ent.start)  # quantities[:before] start before the ENT
+        owned.setdefault(quantities[before - 1] if before else quantities[0], []).append(ent)
     return owned
 
 
@@ -697,7 +721,7 @@ def _sentence_index(sentences: list[Sentence]) -> Callable[[Span], int]:
 
 def _read(text: str, qty: Span, sentence_end: int) -> Quantity:
     """The record of ``qty``, read with the rest of its sentence as context (as :func:`claim_records` does)."""
-    return parse_quantity(text[qty.start : qty.end], context_after=text[qty.end : max(sentence_end, qty.end)])
+    return parse_quantity(text[qty.start : qty.end], context_after=leading_context(text, qty.end, max(sentence_end, qty.end)))
 
 
 def readable_claims(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -730,10 +754,11 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
         sentence: Sentence | None = sentences[index] if sentences else None
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
         owned = _owners(quantities, by_label["ENT"].get(index, []))
+        nearest_time = _Nearest(by_label["TIME"].get(index, []))
         for qty in quantities:
             quantity = _read(text, qty, s_end)
-            entity = _nearest(owned.get(qty, []), qty)
-            time = _nearest(by_label["TIME"].get(index, []), qty)
+            entity = _Nearest(owned.get(qty, []))(qty)
+            time = nearest_time(qty)
             records.append(
                 {
                     "text": text[qty.start : qty.end],

@@ -5,8 +5,13 @@ Every sentence of every article is tagged in one batched pass per model (sorted 
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
 model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
-(:func:`train.rules.readable_claims`). A file that cannot be read (binary, empty, not UTF-8,
-malformed JSONL) is reported by name and skipped; the rest of the batch still comes out.
+(:func:`train.rules.readable_claims`).
+
+Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
+binary, empty, not UTF-8: :mod:`train.readers.decoding`) as a whole, a JSONL line (malformed, not an
+object, no text) alone; the rest still comes out. ``--strict`` makes any problem fatal. Exit codes
+(:class:`Tagged`): 0 every input tagged, 1 some skipped (the rest written), 2 nothing usable, a
+problem under ``--strict`` or a usage error (nothing written).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from tqdm.auto import tqdm
 
 from train.articles import DataError
 from train.io import atomic_write_jsonl
-from train.readers.jsonl import json_records
+from train.readers.decoding import check_text, decode, read_text, split_lines
+from train.readers.jsonl import json_record
 from train.readers.standoff import article_id
 from train.rules import claim_records, find_claims, readable_claims
 from train.spans import Span, bio_to_spans
@@ -43,26 +49,33 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-def _read_file(path: Path) -> list[Document]:
-    """The documents of one file: a plain-text article, or one article per JSONL line; ``-`` is
-    standard input, read as one plain-text article."""
+def _read_file(path: Path) -> tuple[list[Document], list[str]]:
+    """The documents of one file (a plain-text article, or one article per JSONL line; ``-`` is standard
+    input, read as one plain-text article) and a message per JSONL line skipped. A file that cannot be
+    used at all raises :class:`DataError`."""
     stdin = str(path) == STDIN
-    raw = sys.stdin.buffer.read() if stdin else path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ValueError("looks binary (NUL bytes)")
-    text = raw.decode("utf-8")
+    text = decode(sys.stdin.buffer.read(), "<stdin>") if stdin else read_text(path)
     if not text.strip():
-        raise ValueError("is empty")
+        raise DataError(f"{'<stdin>' if stdin else path}: empty")
     if stdin:
-        return [Document("stdin", text, "<stdin>")]
+        return [Document("stdin", text, "<stdin>")], []
     if path.suffix.lower() not in JSONL_SUFFIXES:
-        return [Document(path.stem, text, str(path))]
-    documents = []
-    for number, record in json_records(text.split("\n"), path):  # the text read above, not the file again
-        if not isinstance(record.get("text"), str):
-            raise DataError(f"{path}:{number}: expected a string 'text' field in each line")
-        documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], f"{path}:{number}"))
-    return documents
+        return [Document(path.stem, text, str(path))], []
+    documents, problems = [], []
+    for number, line in enumerate(split_lines(text), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json_record(line, where)
+            if not isinstance(record.get("text"), str) or not record["text"].strip():
+                raise DataError(f"{where}: no text (each line needs a non-empty string 'text')")
+            check_text(record["text"], where)
+        except DataError as error:
+            problems.append(str(error))
+            continue
+        documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], where))
+    return documents, problems
 
 
 def collect_files(inputs: list[str]) -> list[Path]:
@@ -77,15 +90,31 @@ def collect_files(inputs: list[str]) -> list[Path]:
 
 
 def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
-    """Readable documents and one message per skipped file."""
-    documents, skipped = [], []
+    """Readable documents and one message per problem (a file or a JSONL line skipped), naming the file
+    and the line once."""
+    documents, problems = [], []
     for path in tqdm(files, desc="read", unit="file", disable=len(files) < 20):
         try:
-            documents += _read_file(path)
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            reason = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
-            skipped.append(f"{path}: skipped: {reason}")
-    return documents, skipped
+            found, skipped = _read_file(path)
+        except DataError as error:
+            problems.append(str(error))
+            continue
+        documents += found
+        problems += skipped
+    return documents, problems
+
+
+@dataclass
+class Tagged:
+    """What :func:`tag_files` did: the records, and the problems of the input (each a skipped file or line)."""
+
+    records: list[dict]
+    problems: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input tagged; 1: some skipped, the rest written (2, nothing usable, is an error)."""
+        return 1 if self.problems else 0
 
 
 class ModelTagger:
@@ -222,16 +251,31 @@ def claims_table(records: list[dict]) -> str:
 
 
 def tag_files(
-    inputs: list[str], *, ner: str | None, claims: str | None, output: str | None, table: bool, batch_size: int = 64
-) -> list[dict]:
+    inputs: list[str],
+    *,
+    ner: str | None,
+    claims: str | None,
+    output: str | None,
+    table: bool,
+    batch_size: int = 64,
+    strict: bool = False,
+) -> Tagged:
+    """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
+    ``strict``, any of them is a :class:`DataError` and nothing is written)."""
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
     for message in skipped:
-        log.warning(message)
+        log.warning("skipped %s", message)
+    if strict and skipped:
+        raise DataError(f"--strict: {len(skipped)} input problem(s), listed above; nothing tagged")
     if not documents:
         raise DataError(
             f"no article to tag in {' '.join(inputs)}: "
-            + ("; ".join(skipped) if skipped else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}")
+            + (
+                "every input was skipped (see the warnings above)"
+                if skipped
+                else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}"
+            )
         )
     if not ner:
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
@@ -240,10 +284,10 @@ def tag_files(
     records = Tagger(ner, claims, batch_size).tag_documents(documents)
     if output:
         atomic_write_jsonl(Path(output), records)
-        log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
+        log.info("%d articles tagged (%d inputs skipped) -> %s", len(records), len(skipped), output)
     else:
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     if table:  # beside JSONL on stdout, the table goes to stderr
         print(claims_table(records), file=sys.stdout if output else sys.stderr)
-    return records
+    return Tagged(records, skipped)

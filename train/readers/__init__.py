@@ -7,6 +7,7 @@ from pathlib import Path
 from train.articles import Article, DataError
 from train.config import RunConfig, SourceConfig
 from train.readers.conll import read_conll
+from train.readers.decoding import read_lines, read_text
 from train.readers.jsonl import read_jsonl
 from train.readers.standoff import read_standoff
 
@@ -31,16 +32,29 @@ def read_source(config: RunConfig, source: SourceConfig, *, exhaustive: bool = F
     what = f"source '{source.name}'"
     files = source_files(config, source.path, what, source.obtain)
     layers = tuple(source.layers)
+    encoding = source.encoding
     if source.format == "jsonl":
-        articles = [a for f in files for a in read_jsonl(f, layers)]
+        articles = [a for f in files for a in read_jsonl(f, layers, encoding)]
     elif source.format == "conll":
-        articles = [a for f in files for a in read_conll(f, source.block_size, source.label_map, exhaustive=exhaustive)]
+        articles = [
+            a for f in files for a in read_conll(f, source.block_size, source.label_map, exhaustive=exhaustive, encoding=encoding)
+        ]
     else:
         corpus = source_files(config, source.corpus or "", f"{what} (corpus)", source.obtain)
-        articles = [a for f in files for a in read_standoff(f, corpus, layers)]
+        articles = [a for f in files for a in read_standoff(f, corpus, layers, encoding)]
     for article in articles:
         article.source = source.name
     return articles
 
 
-__all__ = ["Article", "DataError", "read_conll", "read_jsonl", "read_source", "read_standoff", "source_files"]
+__all__ = [
+    "Article",
+    "DataError",
+    "read_conll",
+    "read_jsonl",
+    "read_lines",
+    "read_source",
+    "read_standoff",
+    "read_text",
+    "source_files",
+]

@@ -20,26 +20,26 @@ from pathlib import Path
 
 from train.articles import Article, DataError
 from train.labels import entity_labels
+from train.readers.decoding import DEFAULT_ENCODING, read_lines
 from train.spans import bio_to_spans, repair_bio
 from train.text import Sentence, Token
 
 log = logging.getLogger(__name__)
 
 
-def _read_sentences(path: Path) -> list[list[tuple[str, str, int]]]:
+def _read_sentences(path: Path, encoding: str) -> list[list[tuple[str, str, int]]]:
     sentences, current, extra_columns = [], [], False
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            fields = line.split()
-            if not fields:
-                if current:
-                    sentences.append(current)
-                    current = []
-                continue
-            if len(fields) < 2:
-                raise DataError(f"{path}:{number}: expected 'token TAG', got {line.strip()!r}")
-            extra_columns |= len(fields) > 2
-            current.append((fields[0], fields[1], number))
+    for number, line in enumerate(read_lines(path, encoding), 1):
+        fields = line.split()
+        if not fields:
+            if current:
+                sentences.append(current)
+                current = []
+            continue
+        if len(fields) < 2:
+            raise DataError(f"{path}:{number}: expected 'token TAG', got {line.strip()!r}")
+        extra_columns |= len(fields) > 2
+        current.append((fields[0], fields[1], number))
     if current:
         sentences.append(current)
     if extra_columns:
@@ -66,13 +66,18 @@ def _map_tag(tag: str, label_map: dict[str, str]) -> str:
 
 
 def read_conll(
-    path: Path, block_size: int = 50, label_map: dict[str, str] | None = None, *, exhaustive: bool = False
+    path: Path,
+    block_size: int = 50,
+    label_map: dict[str, str] | None = None,
+    *,
+    exhaustive: bool = False,
+    encoding: str = DEFAULT_ENCODING,
 ) -> list[Article]:
     """Read a CoNLL file into pseudo-articles; ``label_map`` renames entity types (``O`` drops one) or
     malformed whole tags; ``exhaustive``: a tag the map does not name is an error."""
     label_map = label_map or {}
     known = set(entity_labels("ner"))
-    sentences = _read_sentences(path)
+    sentences = _read_sentences(path, encoding)
     if not sentences:
         raise DataError(f"{path}: no sentences found (expected 'token TAG' lines, blank line between sentences)")
     articles, total_repairs = [], 0

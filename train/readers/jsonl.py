@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError, check_spans
+from train.readers.decoding import DEFAULT_ENCODING, check_text, read_lines
 from train.spans import Span
 
 
@@ -28,36 +29,42 @@ def parse_spans(raw: object, where: str, text: str) -> list[Span]:
     return spans
 
 
-def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for every non-blank line; malformed JSON names the line."""
-    with open(path, encoding="utf-8") as handle:
-        yield from json_records(handle, path)
+def read_json_lines(path: Path, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for every non-blank line; malformed JSON names the line, a file in another
+    encoding or binary names the file (:func:`train.readers.decoding.read_text`)."""
+    yield from json_records(read_lines(path, encoding), path)
+
+
+def json_record(line: str, where: str) -> dict:
+    """The JSON object of one line, or :class:`DataError` naming ``where`` (``file:line``)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{where}: malformed JSON: {error.msg} (column {error.colno})") from None
+    except (ValueError, RecursionError) as error:  # an integer of thousands of digits, nesting too deep
+        raise DataError(f"{where}: unreadable JSON: {error}") from None
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: expected a JSON object per line, got {type(record).__name__}")
+    return record
 
 
 def json_records(lines: Iterable[str], path: Path) -> Iterator[tuple[int, dict]]:
     """:func:`read_json_lines` over lines already read from ``path``."""
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(f"{path}:{number}: malformed JSON: {error.msg} (column {error.colno})") from None
-        if not isinstance(record, dict):
-            raise DataError(f"{path}:{number}: expected a JSON object per line")
-        yield number, record
+        if line.strip():
+            yield number, json_record(line, f"{path}:{number}")
 
 
 MAX_ERRORS = 20
 
 
-def read_articles(path: Path, article_at: Callable[[dict, str], Article]) -> list[Article]:
+def read_articles(path: Path, article_at: Callable[[dict, str], Article], encoding: str = DEFAULT_ENCODING) -> list[Article]:
     """``article_at(record, "file:line")`` for every line of ``path``, its spans checked; the errors of
     all lines are reported together (the first ``MAX_ERRORS``), so one run lists what to fix."""
     articles: list[Article] = []
     errors: list[str] = []
     first_line: dict[str, int] = {}
-    for number, record in read_json_lines(path):
+    for number, record in read_json_lines(path, encoding):
         where = f"{path}:{number}"
         try:
             article = article_at(record, where)
@@ -75,11 +82,12 @@ def read_articles(path: Path, article_at: Callable[[dict, str], Article]) -> lis
     return articles
 
 
-def read_jsonl(path: Path, layers: tuple[str, ...]) -> list[Article]:
+def read_jsonl(path: Path, layers: tuple[str, ...], encoding: str = DEFAULT_ENCODING) -> list[Article]:
     def article_at(record: dict, where: str) -> Article:
         if not isinstance(record.get("id"), str) or not isinstance(record.get("text"), str):
             raise DataError(f"{where}: each article needs a string 'id' and a string 'text'")
+        check_text(record["text"], where)
         spans = parse_spans(record.get("spans", []), where, record["text"])
         return Article(id=record["id"], text=record["text"], spans=spans, layers=layers, meta=record.get("meta") or {})
 
-    return read_articles(path, article_at)
+    return read_articles(path, article_at, encoding)

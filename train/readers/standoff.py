@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from train.articles import Article, DataError
+from train.readers.decoding import DEFAULT_ENCODING, check_text
 from train.readers.jsonl import parse_spans, read_articles, read_json_lines
 
 ID_FIELDS = ("docno", "id")
@@ -26,24 +27,27 @@ def article_id(record: dict) -> str | None:
     return None if found is None else str(found)
 
 
-def corpus_articles(files: Iterable[Path]) -> Iterator[tuple[str, str]]:
+def corpus_articles(files: Iterable[Path], encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[str, str]]:
     """``(document id, text)`` of every article of corpus JSONL files, in order."""
     for path in files:
-        for number, record in read_json_lines(Path(path)):
+        for number, record in read_json_lines(Path(path), encoding):
             doc_id = article_id(record)
             if doc_id is None or not isinstance(record.get("text"), str):
                 raise DataError(f"{path}:{number}: a corpus article needs 'docno' (or 'id') and a string 'text'")
+            check_text(record["text"], f"{path}:{number}")
             yield doc_id, record["text"]
 
 
 @functools.lru_cache(maxsize=4)
-def load_corpus(files: tuple[Path, ...]) -> dict[str, str]:
+def load_corpus(files: tuple[Path, ...], encoding: str = DEFAULT_ENCODING) -> dict[str, str]:
     """``{document id: text}`` over the corpus files."""
-    return dict(corpus_articles(files))
+    return dict(corpus_articles(files, encoding))
 
 
-def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...]) -> list[Article]:
-    texts = load_corpus(tuple(corpus_files))
+def read_standoff(
+    path: Path, corpus_files: list[Path], layers: tuple[str, ...], encoding: str = DEFAULT_ENCODING
+) -> list[Article]:
+    texts = load_corpus(tuple(corpus_files), encoding)
 
     def article_at(record: dict, where: str) -> Article:
         doc_id, digest = record.get("id"), record.get("text_sha256")
@@ -60,4 +64,4 @@ def read_standoff(path: Path, corpus_files: list[Path], layers: tuple[str, ...])
         spans = parse_spans(record.get("spans", []), where, text)
         return Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
 
-    return read_articles(path, article_at)
+    return read_articles(path, article_at, encoding)
