@@ -17,6 +17,7 @@ import logging
 import sys
 from pathlib import Path
 
+from train.annotation_formats import OUTPUT_FORMATS
 from train.config import load_config
 from train.errors import UserError
 
@@ -79,7 +80,15 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_tag(args: argparse.Namespace) -> None:
     from train.tagging import tag_files
 
-    tag_files(args.files, ner=args.ner, claims=args.claims, output=args.output, table=args.table, batch_size=args.batch_size)
+    tag_files(
+        args.files,
+        ner=args.ner,
+        claims=args.claims,
+        output=args.output,
+        table=args.table,
+        batch_size=args.batch_size,
+        output_format=args.format,
+    )
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
@@ -146,7 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tag.add_argument("--ner", help="NER model: a folder written by fit or a hub id (omit: no entities)")
     tag.add_argument("--claims", help="claims model: a folder written by fit or a hub id (omit: the rule tagger)")
-    tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
+    tag.add_argument("--output", "-o", help="output file (default: stdout)")
+    tag.add_argument(
+        "--format",
+        default="jsonl",
+        choices=OUTPUT_FORMATS,
+        help="jsonl: the project's records (default); label-studio: tasks with predictions to import "
+        "(labeling config data/label_studio.xml); doccano: JSONL to import (data/README.md)",
+    )
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
     tag.set_defaults(run=cmd_tag)

@@ -222,8 +222,17 @@ def claims_table(records: list[dict]) -> str:
 
 
 def tag_files(
-    inputs: list[str], *, ner: str | None, claims: str | None, output: str | None, table: bool, batch_size: int = 64
+    inputs: list[str],
+    *,
+    ner: str | None,
+    claims: str | None,
+    output: str | None,
+    table: bool,
+    batch_size: int = 64,
+    output_format: str = "jsonl",
 ) -> list[dict]:
+    """Tag the articles of ``inputs``; write the records as JSONL, or in an annotation tool's import
+    format (``output_format``: label-studio, doccano; :mod:`train.annotation_formats`)."""
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
     for message in skipped:
@@ -238,7 +247,11 @@ def tag_files(
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
     records = Tagger(ner, claims, batch_size).tag_documents(documents)
-    if output:
+    if output_format != "jsonl":
+        from train.annotation_formats import model_version, write_tagged
+
+        write_tagged(output_format, [(d.id, d.text) for d in documents], records, output, model_version(ner, claims))
+    elif output:
         atomic_write_jsonl(Path(output), records)
         log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
     else:

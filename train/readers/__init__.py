@@ -7,8 +7,12 @@ from pathlib import Path
 from train.articles import Article, DataError
 from train.config import RunConfig, SourceConfig
 from train.readers.conll import read_conll
+from train.readers.doccano import read_doccano
 from train.readers.jsonl import read_jsonl
+from train.readers.label_studio import read_label_studio
 from train.readers.standoff import read_standoff
+
+ANNOTATION_TOOLS = {"label-studio": read_label_studio, "doccano": read_doccano}
 
 
 def source_files(config: RunConfig, template: str, what: str, obtain: str = "") -> list[Path]:
@@ -32,6 +36,8 @@ def read_source(config: RunConfig, source: SourceConfig) -> list[Article]:
     layers = tuple(source.layers)
     if source.format == "jsonl":
         articles = [a for f in files for a in read_jsonl(f, layers)]
+    elif source.format in ANNOTATION_TOOLS:
+        articles = [a for f in files for a in ANNOTATION_TOOLS[source.format](f, layers)]
     elif source.format == "conll":
         articles = [a for f in files for a in read_conll(f, block_size=source.block_size, label_map=source.label_map)]
     else:
@@ -42,4 +48,14 @@ def read_source(config: RunConfig, source: SourceConfig) -> list[Article]:
     return articles
 
 
-__all__ = ["Article", "DataError", "read_conll", "read_jsonl", "read_source", "read_standoff", "source_files"]
+__all__ = [
+    "Article",
+    "DataError",
+    "read_conll",
+    "read_doccano",
+    "read_jsonl",
+    "read_label_studio",
+    "read_source",
+    "read_standoff",
+    "source_files",
+]
