@@ -133,8 +133,9 @@ def test_sources_of_both_formats_through_the_config(fixtures: Path, tmp_path: Pa
     assert article.spans == [Span(start, start + 5, "LOC", "ner")]
 
 
-def ls_result(start: int, end: int, label: str, layer: str = "ner") -> dict:
-    return {"from_name": layer, "to_name": "text", "type": "labels", "value": {"start": start, "end": end, "labels": [label]}}
+def ls_result(start: int, end: int, label: str, layer: str = "ner", **value: str) -> dict:
+    value = {"start": start, "end": end, "labels": [label], **value}
+    return {"from_name": layer, "to_name": "text", "type": "labels", "value": value}
 
 
 def ls_task(task_id: int, results: list[dict], text: str | None = TEXT, cancelled: bool = False) -> dict:
@@ -152,6 +153,7 @@ def test_a_bad_label_studio_export_names_file_and_task_of_each_error(tmp_path: P
         ls_task(14, [ls_result(start - 4, start + 5, "LOC"), ls_result(start, start + 9, "ORG")]),
         ls_task(15, [ls_result(start, start + 5, "QTY", "claims")], cancelled=True),  # only cancelled: skipped
         ls_task(16, [ls_result(start, start + 5, "LOC", "entities")]),
+        ls_task(17, [ls_result(start, start + 5, "LOC", text="بيروت")]),
     ]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
@@ -164,6 +166,7 @@ def test_a_bad_label_studio_export_names_file_and_task_of_each_error(tmp_path: P
         13: "unknown label 'CITY' for layer 'ner'",
         14: "overlapping ner spans",
         16: "a result of control 'entities': expected one of ner, claims",
+        17: "covers 'لبنان', but Label Studio says 'بيروت'",
     }
     assert len(lines) == len(expected)
     for line, (task_id, message) in zip(lines, expected.items()):

@@ -61,8 +61,8 @@ def result_span(text: str, result: dict, where: str) -> Span:
     said = value.get("text")
     if said is not None and 0 <= start < end <= len(text) and text[start:end] != said:
         raise DataError(
-            f"{where}: {layer} span {start}-{end} covers {text[start:end]!r}, but Label Studio says {said!r}: "
-            "the task text changed after labelling; label it again"
+            f"{where}: {layer} span {start}-{end} covers {text[start:end]!r}, but Label Studio says {said!r} "
+            "(was data.text changed after labelling?): label the region again in Label Studio and export anew"
         )
     return Span(start, end, value["labels"][0], layer)
 
