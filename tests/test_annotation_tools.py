@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from train.annotation_formats import LABEL_STUDIO_CONFIG, index_to_utf16, label_studio_config, record_spans
+from train.annotation_formats import LABEL_STUDIO_CONFIG, index_to_utf16, label_studio_config, model_version, record_spans
 from train.articles import DataError
 from train.cli import main
 from train.config import RunConfig, SourceConfig
@@ -209,3 +209,9 @@ def test_doccano_entities_shape_and_offsets_inside_an_emoji(tmp_path: Path) -> N
     path.write_text(json.dumps({"text": text, "label": [[1, 5, "LOC"]]}) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"relations\.jsonl:1: span 1-5 ner/LOC: UTF-16 offset 1 falls inside"):
         read_doccano(path, ("ner",))
+
+
+def test_model_version_names_the_run_folder_or_the_rules(tmp_path: Path) -> None:
+    (tmp_path / "mini" / "model").mkdir(parents=True)
+    assert model_version(str(tmp_path / "mini" / "model"), None) == "ner=mini claims=rules"
+    assert model_version(None, "org/arabic-claims") == "claims=org/arabic-claims"  # a hub id, whole

@@ -91,8 +91,9 @@ def index_to_utf16(text: str, index: int) -> int:
 
 def record_spans(record: dict) -> list[tuple[Span, float | None]]:
     """The spans of one ``tag`` record with their scores: its entities, and of each claim the ``QTY``
-    and the ``ENT`` and ``TIME`` linked to it (a ``TIME`` shared by several claims once). ``ENT`` and
-    ``TIME`` spans that no claim links to are not in the record, so not here either."""
+    and the ``ENT`` and ``TIME`` linked to it (a ``TIME`` shared by several claims once). Entities and
+    claims carry a ``score`` where the tagger gave one (the rules give none), linked ``ENT``/``TIME``
+    none. ``ENT`` and ``TIME`` spans that no claim links to are not in the record, so not here either."""
     found: dict[Span, float | None] = {}
     for entity in record.get("entities", []):
         found[Span(entity["start"], entity["end"], entity["label"], "ner")] = entity.get("score")
@@ -100,20 +101,22 @@ def record_spans(record: dict) -> list[tuple[Span, float | None]]:
         found[Span(claim["start"], claim["end"], "QTY", "claims")] = claim.get("score")
         for label, key in (("ENT", "entity"), ("TIME", "time")):
             if claim.get(f"{key}_start") is not None:
-                span = Span(claim[f"{key}_start"], claim[f"{key}_end"], label, "claims")
-                found.setdefault(span, claim.get(f"{key}_score"))
+                found.setdefault(Span(claim[f"{key}_start"], claim[f"{key}_end"], label, "claims"), None)
     return sorted(found.items(), key=lambda item: item[0])
 
 
 def model_version(ner: str | None, claims: str | None) -> str:
-    """What tagged: each model as its folder name (the run's name for ``runs/NAME/model``), ``rules``
-    for claims without a model, e.g. ``ner=mini claims=rules``."""
+    """What tagged: each model as its folder name (the run's name for ``runs/NAME/model``; a hub id
+    whole), ``rules`` for claims without a model, e.g. ``ner=mini claims=rules``."""
 
     def name(model: str | None) -> str:
-        path = Path(model) if model else None
-        if path is None:
+        if not model:
             return "rules"
-        return path.parent.name if path.name == "model" and path.parent.name else path.name
+        path = Path(model)
+        if not path.exists():
+            return model
+        path = path.resolve()
+        return path.parent.name if path.name == "model" else path.name
 
     return (f"ner={name(ner)} " if ner else "") + f"claims={name(claims)}"
 
