@@ -40,8 +40,8 @@ def test_the_shipped_labeling_config_has_the_labels_of_the_guidelines() -> None:
 
 
 def test_the_real_label_studio_export(fixtures: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """Made by tools/make_label_studio_fixture.py with Label Studio 1.23: predictions accepted as
-    annotations, one task corrected, a newer cancelled annotation, one task never labelled."""
+    """Made by tools/make_label_studio_fixture.py with Label Studio 1.23.2 and runs/mini/model: predictions
+    accepted as annotations, one task corrected, a newer cancelled annotation, one task never labelled."""
     path = fixtures / "label_studio_export.json"
     with caplog.at_level(logging.WARNING):
         articles = {a.id: a for a in read_label_studio(path, ("ner", "claims"))}
@@ -49,14 +49,19 @@ def test_the_real_label_studio_export(fixtures: Path, caplog: pytest.LogCaptureF
     assert set(articles) == {"emoji-diacritics", "health", "economy"}
     emoji = articles["emoji-diacritics"]
     assert emoji.text == EMOJI_TEXT
-    assert {("claims", "QTY", "نحو 300"), ("claims", "ENT", "شخصٍ"), ("claims", "TIME", "يومَ الخميسِ")} <= labelled(emoji)
+    assert labelled(emoji) == {
+        ("ner", "LOC", "القاهرةِ"),
+        ("claims", "QTY", "نحو 300"),
+        ("claims", "ENT", "شخصٍ"),
+        ("claims", "TIME", "يومَ الخميسِ"),
+    }
     # the export counts code points: the emoji before the spans count 1, in UTF-16 they would count 2
     qty = next(s for s in emoji.spans if s.label == "QTY")
     assert qty.start == EMOJI_TEXT.index("نحو 300") != index_to_utf16(EMOJI_TEXT, qty.start)
     # the newest annotation that is not cancelled: the health task keeps its accepted prediction
     assert ("claims", "QTY", "1200") in labelled(articles["health"])
-    # the economy task was corrected after the prediction was accepted: the correction is read
-    assert ("ner", "ORG", "أرامكو السعودية") in labelled(articles["economy"])
+    # the economy task was corrected after the prediction (LOC أرامكو, LOC السعودية, MISC دولار) was accepted
+    assert {s for s in labelled(articles["economy"]) if s[0] == "ner"} == {("ner", "ORG", "أرامكو السعودية")}
     assert articles["economy"].meta["label_studio"] == {"task": 3, "annotation": 4}
 
 
