@@ -21,6 +21,7 @@ import logging
 import sys
 from pathlib import Path
 
+from train.annotation_formats import OUTPUT_FORMATS
 from train.config import load_config
 from train.errors import UserError
 
@@ -97,6 +98,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         table=args.table,
         batch_size=args.batch_size,
         strict=args.strict,
+        output_format=args.format,
     ).exit_code
 
 
@@ -176,7 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tag.add_argument("--ner", help="NER model: a folder written by fit or a hub id (omit: no entities)")
     tag.add_argument("--claims", help="claims model: a folder written by fit or a hub id (omit: the rule tagger)")
-    tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
+    tag.add_argument("--output", "-o", help="output file (default: stdout)")
+    tag.add_argument(
+        "--format",
+        default="jsonl",
+        choices=OUTPUT_FORMATS,
+        help="jsonl: the project's records (default); label-studio: tasks with predictions to import "
+        "(labeling config data/label_studio.xml); doccano: JSONL to import (data/README.md)",
+    )
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
     tag.add_argument("--strict", action="store_true", help="any bad file or JSONL line is an error (exit 2, nothing written)")

@@ -42,7 +42,7 @@ class SourceConfig(Strict):
     """One input of the dataset: a file (or glob) in one of the supported formats."""
 
     name: str
-    format: Literal["jsonl", "conll", "standoff"]
+    format: Literal["jsonl", "conll", "standoff", "label-studio", "doccano"]
     path: str = Field(description="file or glob; '{data_root}' is replaced, relative paths start at the project root")
     corpus: str | None = Field(None, description="standoff only: the JSONL corpus (glob) its ids resolve against")
     split: Literal["auto", "train", "validation", "test", "train+validation"] = "auto"

@@ -259,9 +259,12 @@ def tag_files(
     table: bool,
     batch_size: int = 64,
     strict: bool = False,
+    output_format: str = "jsonl",
 ) -> Tagged:
     """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
-    ``strict``, any of them is a :class:`DataError` and nothing is written)."""
+    ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
+    JSONL, or in an annotation tool's import format (``output_format``: label-studio, doccano;
+    :mod:`train.annotation_formats`)."""
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
     for message in skipped:
@@ -282,7 +285,11 @@ def tag_files(
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
     records = Tagger(ner, claims, batch_size).tag_documents(documents)
-    if output:
+    if output_format != "jsonl":
+        from train.annotation_formats import model_version, write_tagged
+
+        write_tagged(output_format, [(d.id, d.text) for d in documents], records, output, model_version(ner, claims))
+    elif output:
         atomic_write_jsonl(Path(output), records)
         log.info("%d articles tagged (%d inputs skipped) -> %s", len(records), len(skipped), output)
     else:

@@ -8,8 +8,12 @@ from train.articles import Article, DataError
 from train.config import RunConfig, SourceConfig
 from train.readers.conll import read_conll
 from train.readers.decoding import read_lines, read_text
+from train.readers.doccano import read_doccano
 from train.readers.jsonl import read_jsonl
+from train.readers.label_studio import read_label_studio
 from train.readers.standoff import read_standoff
+
+ANNOTATION_TOOLS = {"label-studio": read_label_studio, "doccano": read_doccano}
 
 
 def source_files(config: RunConfig, template: str, what: str, obtain: str = "") -> list[Path]:
@@ -35,6 +39,8 @@ def read_source(config: RunConfig, source: SourceConfig, *, exhaustive: bool = F
     encoding = source.encoding
     if source.format == "jsonl":
         articles = [a for f in files for a in read_jsonl(f, layers, encoding)]
+    elif source.format in ANNOTATION_TOOLS:
+        articles = [a for f in files for a in ANNOTATION_TOOLS[source.format](f, layers, encoding)]
     elif source.format == "conll":
         articles = [
             a for f in files for a in read_conll(f, source.block_size, source.label_map, exhaustive=exhaustive, encoding=encoding)
@@ -51,7 +57,9 @@ __all__ = [
     "Article",
     "DataError",
     "read_conll",
+    "read_doccano",
     "read_jsonl",
+    "read_label_studio",
     "read_lines",
     "read_source",
     "read_standoff",

@@ -61,17 +61,22 @@ MAX_ERRORS = 20
 def read_articles(path: Path, article_at: Callable[[dict, str], Article], encoding: str = DEFAULT_ENCODING) -> list[Article]:
     """``article_at(record, "file:line")`` for every line of ``path``, its spans checked; the errors of
     all lines are reported together (the first ``MAX_ERRORS``), so one run lists what to fix."""
+    return collect_articles(
+        ((f"{path}:{number}", f"line {number}", record) for number, record in read_json_lines(path, encoding)), article_at
+    )
+
+
+def collect_articles(items: Iterable[tuple[str, str, dict]], article_at: Callable[[dict, str], Article]) -> list[Article]:
+    """:func:`read_articles` over ``(where, place, record)`` items: ``where`` prefixes each error
+    (``file:line``, ``file: task 7``), ``place`` names the record in a duplicate-id error (``line 3``)."""
     articles: list[Article] = []
     errors: list[str] = []
-    first_line: dict[str, int] = {}
-    for number, record in read_json_lines(path, encoding):
-        where = f"{path}:{number}"
+    first_place: dict[str, str] = {}
+    for where, place, record in items:
         try:
             article = article_at(record, where)
-            if (seen := first_line.setdefault(article.id, number)) != number:
-                raise DataError(
-                    f"{where}: article id '{article.id}' is already used on line {seen}; ids must be unique in a file"
-                )
+            if (seen := first_place.setdefault(article.id, place)) != place:
+                raise DataError(f"{where}: article id '{article.id}' is already used on {seen}; ids must be unique in a file")
             check_spans(article, where)
             articles.append(article)
         except DataError as error:
