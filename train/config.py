@@ -139,7 +139,9 @@ class TrainConfig(Strict):
         "auto", description="round batch widths up to this multiple; auto: 8 on a GPU, none on a CPU"
     )
     logging_steps: int = 50
-    save_total_limit: int = Field(2, ge=1, description="checkpoints kept, newest first (the Trainer also keeps the best)")
+    save_total_limit: int = Field(
+        2, description="checkpoints kept, newest first (the Trainer also keeps the best); 2 or more survives any kill"
+    )
     save_steps: int = Field(
         0, ge=0, description="fast engine: also save a checkpoint every this many steps (0: only at each evaluation)"
     )

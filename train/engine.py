@@ -15,7 +15,11 @@ spends on its forward and backward pass. This loop keeps only what training need
 * optional ``torch.compile`` (``compile=True``, dynamic shapes);
 * an ``on_evaluate(model, info)`` callback ``evaluations_per_epoch`` times an epoch; when it returns a
   score, the best weights are kept in memory and restored at the end (``keep_best``), and
-  ``early_stopping_patience`` evaluations without a gain stop training.
+  ``early_stopping_patience`` evaluations without a gain stop training;
+* with a ``checkpoints`` folder: a checkpoint at each evaluation and every ``save_steps`` steps, written
+  to a temporary folder and renamed into place (:mod:`train.checkpoints`), from which ``resume_from``
+  continues to the same final weights as an uninterrupted run (model, optimizer, scheduler, RNG
+  states, the position in the seeded batch plan, the running loss, the best weights so far).
 
 Inputs are plain lists (``input_ids``, ``labels`` as made by :func:`train.encoding.training_features`).
 This module imports neither ``datasets`` nor ``seqeval``: the GPU benchmark uses it bare.

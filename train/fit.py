@@ -289,9 +289,12 @@ def checkpoint_to_resume(config: RunConfig, checkpoints: Path, required, *, main
     """The newest whole checkpoint in ``checkpoints`` (``required``: the files it needs, see
     :mod:`train.checkpoints`) when ``train.resume`` allows it and the same configuration wrote it (its
     ``run_config.yaml``); an error if another one did, or if no checkpoint there is whole. Newer ones that
-    are not whole are named in a warning each and removed, with the temporary folders of killed saves;
+    are not whole are named in a warning each and removed, as are the temporary folders of killed saves;
     a fresh start removes every checkpoint, so that a later resume cannot pick one of them up. Only the
     ``main`` process removes anything."""
+    if main:
+        for temporary in checkpoints.glob(".checkpoint-*"):  # a killed save of the fast engine: never whole
+            shutil.rmtree(temporary, ignore_errors=True)
     folders = checkpoint_folders(checkpoints)
     if not folders:
         if config.train.resume is True:
@@ -328,8 +331,6 @@ def checkpoint_to_resume(config: RunConfig, checkpoints: Path, required, *, main
         for folder, problem in skipped:
             log.warning("%s is not a whole checkpoint (%s): skipped and removed, resuming from %s", folder, problem, last.name)
             shutil.rmtree(folder, ignore_errors=True)
-        for temporary in checkpoints.glob(".checkpoint-*"):
-            shutil.rmtree(temporary, ignore_errors=True)
     log.info("resuming from %s", last)
     return last
 
