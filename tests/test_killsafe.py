@@ -40,12 +40,12 @@ def weights(run: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def straight(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The final weights of an uninterrupted run of each engine."""
+def straight(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, bytes]]:
+    """An uninterrupted run of each engine: its folder and its final weights."""
     runs = tmp_path_factory.mktemp("straight")
     for engine, extra in ENGINES.items():
         assert main(tiny_fit_args(data_dir, runs / engine, *extra)) == 0
-    return {engine: weights(runs / engine) for engine in ENGINES}
+    return {engine: (runs / engine, weights(runs / engine)) for engine in ENGINES}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_a_killed_fit_resumes_to_the_weights_of_an_uninterrupted_run(
     engine: str,
     kill_at: str,
     skipped: str | None,
-    straight: dict[str, bytes],
+    straight: dict[str, tuple[Path, bytes]],
     data_dir: Path,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
@@ -78,7 +78,7 @@ def test_a_killed_fit_resumes_to_the_weights_of_an_uninterrupted_run(
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     if skipped:
         assert len(warnings) == 1 and f"{skipped} is not a whole checkpoint" in warnings[0], warnings
-    assert weights(run) == straight[engine]
+    assert weights(run) == straight[engine][1]
     assert not list((run / "checkpoints").glob(".*")), "the temporary folders of killed saves are removed"
     for folder in (run / "checkpoints").glob("checkpoint-*"):
         assert (folder / MARKER).is_file()
@@ -86,11 +86,10 @@ def test_a_killed_fit_resumes_to_the_weights_of_an_uninterrupted_run(
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_checkpoints_that_are_not_whole_are_skipped_with_one_warning_each(
-    engine: str, straight: dict[str, bytes], data_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    engine: str, straight: dict[str, tuple[Path, bytes]], data_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    run = tmp_path / "run"
+    run, expected = straight[engine]  # the uninterrupted run's folder, its weights already read
     args = tiny_fit_args(data_dir, run, *ENGINES[engine])
-    assert main(args) == 0
     checkpoints = run / "checkpoints"
     last = sorted(checkpoints.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))[-1]
     (last / MARKER).unlink()  # a version that wrote no marker, every file there
@@ -106,7 +105,7 @@ def test_checkpoints_that_are_not_whole_are_skipped_with_one_warning_each(
     assert f"{last} is not a whole checkpoint (no completion marker" in warnings[0]
     assert "checkpoint-98 is not a whole checkpoint (optimizer.pt has 4 bytes" in warnings[1]
     assert "checkpoint-99 is not a whole checkpoint" in warnings[2]
-    assert weights(run) == straight[engine], "resumed from an earlier whole checkpoint, to the same weights"
+    assert weights(run) == expected, "resumed from an earlier whole checkpoint, to the same weights"
 
 
 def test_no_whole_checkpoint_left_is_an_error_naming_the_folder_and_the_way_out(
