@@ -13,6 +13,7 @@ import pytest
 import torch
 from conftest import tiny_fit_args
 from huggingface_hub import ModelCard
+from safetensors.torch import load_file
 
 import train.fit as fit_module
 from train.cli import main
@@ -148,7 +149,8 @@ def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path
     assert ModelCard.load(model / "README.md").data.license == "cc-by-sa-4.0"
     for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
         assert (model / name).is_file(), name
-    assert not (tmp_path / "fast" / "checkpoints").exists()
+    checkpoints = sorted((tmp_path / "fast" / "checkpoints").glob("checkpoint-*/checkpoint-complete.json"))
+    assert len(checkpoints) == 2, "one an epoch, the last two kept (train.save_total_limit)"
     assert "dev F1" in capsys.readouterr().out
 
 
@@ -198,10 +200,26 @@ def test_two_process_cpu_training_with_accelerate(data_dir: Path, tmp_path: Path
     env = {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    state = json.loads(next((run_dir / "checkpoints").glob("checkpoint-*/trainer_state.json")).read_text())
+    checkpoint = run_dir / "checkpoints" / "checkpoint-2"
+    state = json.loads((checkpoint / "trainer_state.json").read_text())
     assert state["global_step"] == 2, "27 sentences, batch 8 per process on 2 processes: 2 steps"
-    assert (run_dir / "model" / "model.safetensors").is_file()
+    assert sorted(p.name for p in checkpoint.glob("rng_state*")) == ["rng_state_0.pth", "rng_state_1.pth"], "two ranks"
+    assert (checkpoint / "checkpoint-complete.json").is_file(), "marked once both ranks had written their part"
+    final, saved = (load_file(folder / "model.safetensors") for folder in (run_dir / "model", checkpoint))
+    assert final.keys() == saved.keys() and all(torch.equal(final[k], saved[k]) for k in final)
     assert done.stdout.count("epoch 1.00 | step 2") == 1, "one summary line, from the main process only"
+    assert not list(run_dir.glob(".*")) and not list((run_dir / "checkpoints").glob(".*"))
+
+    refused = subprocess.run(
+        [*command[: command.index("train") + 1], *fit_args(data_dir, tmp_path / "fast", "train.engine=fast")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert refused.returncode != 0 and refused.stderr.count("train.engine=fast trains on one process, and this run has 2") == 2
+    assert not (tmp_path / "fast" / "model").exists()
 
 
 def test_empty_fraction_keeps_every_row_with_a_span_and_a_seeded_share_of_the_rest() -> None:

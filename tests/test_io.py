@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from train import io
 from train.io import atomic_directory
 
 
@@ -46,7 +47,27 @@ def test_a_failed_swap_puts_the_old_folder_back(tmp_path: Path, monkeypatch: pyt
         return rename(self, destination)
 
     monkeypatch.setattr(Path, "rename", failing_rename)
+    monkeypatch.setattr(io, "_exchange", lambda a, b: False)  # no renameat2: the old folder is moved aside first
     with pytest.raises(OSError), atomic_directory(target) as tmp:
         (tmp / "weights").write_text("new")
     assert (target / "weights").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_on_linux_the_new_folder_is_swapped_in_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    probe = [tmp_path / "a", tmp_path / "b"]
+    for folder in probe:
+        folder.mkdir()
+    if not io._exchange(*probe):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here")
+    target = tmp_path / "model"
+    make_folder(target, "old")
+
+    def no_rename(self: Path, destination):
+        raise AssertionError("a swap in one step renames nothing aside")
+
+    monkeypatch.setattr(Path, "rename", no_rename)
+    with atomic_directory(target) as tmp:
+        (tmp / "weights").write_text("new")
+    assert (target / "weights").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "model"]

@@ -154,14 +154,19 @@ class TrainConfig(Strict):
         "auto", description="round batch widths up to this multiple; auto: 8 on a GPU, none on a CPU"
     )
     logging_steps: int = 50
-    save_total_limit: int = 2
+    save_total_limit: int = Field(
+        2, description="checkpoints kept, newest first (the Trainer also keeps the best); 2 or more survives any kill"
+    )
+    save_steps: int = Field(
+        0, ge=0, description="fast engine: also save a checkpoint every this many steps (0: only at each evaluation)"
+    )
     dataloader_num_workers: int = 0
     resume: Literal["auto"] | bool = "auto"
     report_to: list[str] = Field(default_factory=list)
     engine: Literal["trainer", "fast"] = Field(
         "trainer",
-        description="trainer: the transformers Trainer (checkpoints, resume); fast: train/engine.py, the lean loop "
-        "with token-budget length-grouped batches (no checkpoints; see bench/RESULTS.md)",
+        description="trainer: the transformers Trainer (one or more processes); fast: train/engine.py, the lean loop "
+        "with token-budget length-grouped batches, one process (see bench/RESULTS.md); both checkpoint and resume",
     )
     batch_tokens: int = Field(2048, ge=64, description="fast engine: padded sub-word tokens per batch (replaces batch_size)")
     fast_learning_rate: float = Field(

@@ -15,7 +15,11 @@ spends on its forward and backward pass. This loop keeps only what training need
 * optional ``torch.compile`` (``compile=True``, dynamic shapes);
 * an ``on_evaluate(model, info)`` callback ``evaluations_per_epoch`` times an epoch; when it returns a
   score, the best weights are kept in memory and restored at the end (``keep_best``), and
-  ``early_stopping_patience`` evaluations without a gain stop training.
+  ``early_stopping_patience`` evaluations without a gain stop training;
+* with a ``checkpoints`` folder: a checkpoint at each evaluation and every ``save_steps`` steps, written
+  to a temporary folder and renamed into place (:mod:`train.checkpoints`), from which ``resume_from``
+  continues to the same final weights as an uninterrupted run (model, optimizer, scheduler, RNG
+  states, the position in the seeded batch plan, the running loss, the best weights so far).
 
 Inputs are plain lists (``input_ids``, ``labels`` as made by :func:`train.encoding.training_features`).
 This module imports neither ``datasets`` nor ``seqeval``: the GPU benchmark uses it bare.
@@ -30,11 +34,14 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import torch
 
+from train.checkpoints import save_checkpoint
 from train.encoding import IGNORE
+from train.killpoints import kill_point
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,8 @@ class EngineSettings:
     evaluations_per_epoch: int = 1
     keep_best: bool = True
     early_stopping_patience: int | None = None
+    save_steps: int = 0  # with checkpoints: also save every this many steps (0: at each evaluation only)
+    save_total_limit: int | None = 2  # checkpoints kept, newest first (None: all)
 
 
 @dataclass
@@ -171,14 +180,19 @@ def train_model(
     pad_id: int = 0,
     on_evaluate: Callable[[torch.nn.Module, dict], float | None] | None = None,
     device: torch.device | str | None = None,
+    checkpoints: Path | None = None,
+    resume_from: Path | None = None,
 ) -> EngineResult:
     """Train ``model`` in place on the encoded windows; return it with timings and the evaluation history.
 
-    TF32 matmuls are switched on for the run on CUDA and the previous setting is restored afterwards.
+    With ``checkpoints``, a checkpoint is saved there at each evaluation and every ``save_steps`` steps
+    (:func:`save_engine_checkpoint`); ``resume_from`` (one of them) continues that run where it stopped,
+    to the same final weights. TF32 matmuls are switched on for the run on CUDA and the previous setting
+    is restored afterwards.
     """
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     with tf32(device.type == "cuda"):
-        return _train(model, input_ids, labels, settings, pad_id, on_evaluate, device)
+        return _train(model, input_ids, labels, settings, pad_id, on_evaluate, device, checkpoints, resume_from)
 
 
 def set_dropout(model: torch.nn.Module, probability: float) -> None:
@@ -200,7 +214,9 @@ def tf32(enabled: bool):
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = previous
 
 
-def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evaluate, device: torch.device) -> EngineResult:
+def _train(
+    model, input_ids, labels, settings: EngineSettings, pad_id, on_evaluate, device: torch.device, checkpoints, resume_from
+) -> EngineResult:
     cuda = device.type == "cuda"
     torch.manual_seed(settings.seed)
     model.to(device)
@@ -232,18 +248,27 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=settings.bf16 and cuda)
 
     result = EngineResult(model=model)
-    best_state, waited = None, 0
+    loop = {"epoch": 0, "batch": 0, "step": 0, "running_steps": 0, "clock": 0.0, "waited": 0}
+    best_state = None
     running = torch.zeros((), device=device)
-    running_steps, step, clock = 0, 0, 0.0
+    if resume_from is not None:
+        best_state, running = load_checkpoint(Path(resume_from), model, optimizer, scheduler, result, loop, device)
+    step, waited = loop["step"], loop["waited"]
+    running_steps, clock = loop["running_steps"], loop["clock"]
     model.train()
     for epoch, batches in enumerate(plans):
-        checkpoints = {
+        if epoch < loop["epoch"]:
+            continue
+        skip = loop["batch"] if epoch == loop["epoch"] else 0  # batches this epoch done before the checkpoint
+        evaluations = {
             round(len(batches) * k / settings.evaluations_per_epoch) for k in range(1, settings.evaluations_per_epoch + 1)
         }
         started = time.perf_counter()
         for b, batch in enumerate(batches, start=1):
             if step >= total:
                 break
+            if b <= skip:
+                continue
             inputs = collate([rows[i] for i in batch], [golds[i] for i in batch], pad_id, multiple)
             if cuda:
                 inputs = {k: v.pin_memory().to(device, non_blocking=True) for k, v in inputs.items()}
@@ -261,9 +286,11 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
             running += loss.detach()
             running_steps += 1
             step += 1
+            kill_point("step")
             if settings.logging_steps and step % settings.logging_steps == 0:
                 log.info("%s", step_line(step, total, running.item() / running_steps, scheduler.get_last_lr()[0]))
-            if b in checkpoints or step >= total:
+            evaluated = b in evaluations or step >= total
+            if evaluated:
                 if cuda:
                     torch.cuda.synchronize()
                 clock += time.perf_counter() - started
@@ -293,6 +320,12 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
                 if settings.early_stopping_patience and waited >= settings.early_stopping_patience:
                     log.info("early stop after %d evaluations without a better score", waited)
                     step = total
+            if checkpoints is not None and (evaluated or (settings.save_steps and step % settings.save_steps == 0)):
+                if not evaluated:
+                    clock += time.perf_counter() - started
+                    started = time.perf_counter()
+                loop.update(epoch=epoch, batch=b, step=step, running_steps=running_steps, clock=clock, waited=waited)
+                save_engine_checkpoint(checkpoints, settings, model, optimizer, scheduler, result, loop, running, best_state)
         if step >= total:
             break
     result.steps, result.train_seconds = step, clock
@@ -300,3 +333,48 @@ def _train(model, input_ids, labels, settings: EngineSettings, pad_id, on_evalua
         model.load_state_dict(best_state)
     model.eval()
     return result
+
+
+def save_engine_checkpoint(
+    checkpoints: Path, settings: EngineSettings, model, optimizer, scheduler, result: EngineResult, loop, running, best_state
+) -> None:
+    """``checkpoints/checkpoint-STEP``, whole or not at all: model, optimizer, scheduler, the loop's
+    position and counters with the RNG states (``state.pt``), the best weights so far (``best.pt``)."""
+    state = {
+        **loop,
+        "running": running.detach().cpu(),
+        "real_tokens": result.real_tokens,
+        "padded_tokens": result.padded_tokens,
+        "history": result.history,
+        "best_score": result.best_score,
+        "rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+    }
+    files = {
+        "model.pt": lambda path: torch.save(model.state_dict(), path),
+        "optimizer.pt": lambda path: torch.save(optimizer.state_dict(), path),
+        "scheduler.pt": lambda path: torch.save(scheduler.state_dict(), path),
+        "state.pt": lambda path: torch.save(state, path),
+    }
+    if best_state is not None:
+        files["best.pt"] = lambda path: torch.save(best_state, path)
+    save_checkpoint(Path(checkpoints) / f"checkpoint-{loop['step']}", files, settings.save_total_limit)
+
+
+def load_checkpoint(folder: Path, model, optimizer, scheduler, result: EngineResult, loop: dict, device: torch.device):
+    """Restore what :func:`save_engine_checkpoint` wrote; update ``result`` and ``loop``; return the best
+    weights (or ``None``) and the running loss."""
+    model.load_state_dict(torch.load(folder / "model.pt", map_location=device))
+    optimizer.load_state_dict(torch.load(folder / "optimizer.pt", map_location=device))
+    scheduler.load_state_dict(torch.load(folder / "scheduler.pt"))
+    state = torch.load(folder / "state.pt")
+    for key in loop:
+        loop[key] = state[key]
+    result.real_tokens, result.padded_tokens = state["real_tokens"], state["padded_tokens"]
+    result.history, result.best_score = state["history"], state["best_score"]
+    torch.set_rng_state(state["rng"])
+    if state["cuda_rng"] and device.type == "cuda":
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    best = torch.load(folder / "best.pt") if (folder / "best.pt").is_file() else None
+    log.info("resumed from %s at step %d", folder, state["step"])
+    return best, state["running"].to(device)

@@ -2,18 +2,21 @@
 
 Reads only the prepared dataset (``train.dataset.load_prepared``), keeps the rows annotated in the
 task's layer, trains with dynamic padding and first-sub-word labels, evaluates on validation every
-epoch, keeps the best checkpoint by validation F1 (strict seqeval), stops early, resumes from the last
-checkpoint after a kill, then writes the model folder atomically with its evaluation and card.
+epoch, keeps the best checkpoint by validation F1 (strict seqeval), stops early, resumes from the newest
+whole checkpoint after a kill (:mod:`train.checkpoints`), then writes the model folder atomically with
+its evaluation and card. ``train.engine: fast`` runs the loop of :mod:`train.engine` instead, with its
+own checkpoints in the same folder.
 
 Run folder (``train.output_dir``)::
 
-    checkpoints/      Trainer checkpoints (resume from here)
+    checkpoints/      checkpoints of either engine, each ``checkpoint-STEP`` with a completion marker
     model/            the final model: loads with pipeline("token-classification", model=...)
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -32,15 +35,16 @@ from transformers import (
     TrainingArguments,
     set_seed,
 )
-from transformers.trainer_utils import get_last_checkpoint
 
 from train.articles import DataError
+from train.checkpoints import FAST_FILES, TRAINER_FILES, CheckpointError, checkpoint_folders, mark_complete, newest_whole
 from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.dataset import load_prepared, task_splits
 from train.encoding import IGNORE, training_features
 from train.engine import EngineSettings, pad_multiple, step_line, train_model
 from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
+from train.killpoints import kill_point
 from train.labels import TAG_COLUMNS, tag_names
 from train.metrics import compute_seqeval
 from train.modeling import load_base, resolve_base
@@ -124,6 +128,29 @@ class EpochSummary(TrainerCallback):
         tqdm.write(epoch_line(state.epoch, state.global_step, loss, scores, seconds, metrics.get("eval_loss", float("nan"))))
 
 
+class CrashSafety(TrainerCallback):
+    """Marks each Trainer checkpoint complete once every process has written its part (the marker is
+    the last file, see :mod:`train.checkpoints`); also the ``step`` kill point of the tests."""
+
+    def on_step_end(self, args, state, control, **kwargs):
+        kill_point("step")
+
+    def on_save(self, args, state, control, **kwargs):
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            torch.distributed.barrier()  # every rank's RNG state is in the folder
+        if state.is_world_process_zero:
+            mark_complete(Path(args.output_dir) / f"checkpoint-{state.global_step}")
+
+
+class CheckpointingTrainer(Trainer):
+    """The Trainer with the ``checkpoint-file`` kill point: model, optimizer and scheduler written, the
+    RNG and trainer states not yet."""
+
+    def _save_rng_state(self, output_dir):
+        kill_point("checkpoint-file")
+        super()._save_rng_state(output_dir)
+
+
 def use_bf16(setting) -> bool:
     if setting == "auto":
         return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
@@ -167,6 +194,12 @@ def training_arguments(config: RunConfig, checkpoints: Path, has_validation: boo
 def fit(config: RunConfig) -> Path:
     """Train the configured task; return the model folder."""
     task, column = config.train.task, TAG_COLUMNS[config.train.task]
+    processes = int(os.environ.get("WORLD_SIZE", "1"))
+    if config.train.engine == "fast" and processes > 1:
+        raise ConfigError(
+            f"train.engine=fast trains on one process, and this run has {processes} (accelerate launch / torchrun): "
+            "use train.engine=trainer (the transformers Trainer shards the data across processes) or launch one process"
+        )
     if not config.model.tiny:
         resolve_base(config.model)
     dataset = task_splits(load_prepared(config), task)
@@ -210,6 +243,7 @@ def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict,
         tokenizer.save_pretrained(str(tmp))
         save_config(config, tmp)
         evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
+        kill_point("model-folder")
     save_config(config, model_dir.parent)
 
 
@@ -218,10 +252,10 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
     model on the main process, ``None`` on the others."""
     checkpoints = config.path(config.train.output_dir) / "checkpoints"
     has_validation = len(encoded["validation"]) > 0
-    callbacks: list[TrainerCallback] = [EpochSummary()]
+    callbacks: list[TrainerCallback] = [CrashSafety(), EpochSummary()]  # marked before any other on_save
     if has_validation and config.train.keep_best and config.train.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(config.train.early_stopping_patience))
-    trainer = Trainer(
+    trainer = CheckpointingTrainer(
         model=model,
         args=training_arguments(config, checkpoints, has_validation),
         train_dataset=encoded["train"],
@@ -235,9 +269,12 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
     )
     if trainer.pop_callback(ProgressCallback):
         trainer.add_callback(StepLines)
-    resume = checkpoint_to_resume(config, checkpoints)
-    save_config(config, checkpoints)
-    trainer.train(resume_from_checkpoint=resume)
+    main = trainer.is_world_process_zero()
+    resume = checkpoint_to_resume(config, checkpoints, TRAINER_FILES, main=main)
+    if main:
+        save_config(config, checkpoints)
+    trainer.accelerator.wait_for_everyone()  # the main process has removed what is not resumed
+    trainer.train(resume_from_checkpoint=None if resume is None else str(resume))
     return trainer.model if trainer.is_world_process_zero() else None
 
 
@@ -248,20 +285,26 @@ RESUME_IGNORES = {
 } | {"model.license"}
 
 
-def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
-    """The last checkpoint in ``checkpoints`` when ``train.resume`` allows it and the same configuration
-    wrote it (its ``run_config.yaml``); an error if another one did. A fresh start removes old checkpoints,
-    so that a later resume cannot pick one of them up."""
-    last = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
-    if last is None:
+def checkpoint_to_resume(config: RunConfig, checkpoints: Path, required, *, main: bool = True) -> Path | None:
+    """The newest whole checkpoint in ``checkpoints`` (``required``: the files it needs, see
+    :mod:`train.checkpoints`) when ``train.resume`` allows it and the same configuration wrote it (its
+    ``run_config.yaml``); an error if another one did, or if no checkpoint there is whole. Newer ones that
+    are not whole are named in a warning each and removed, as are the temporary folders of killed saves;
+    a fresh start removes every checkpoint, so that a later resume cannot pick one of them up. Only the
+    ``main`` process removes anything."""
+    if main:
+        for temporary in checkpoints.glob(".checkpoint-*"):  # a killed save of the fast engine: never whole
+            shutil.rmtree(temporary, ignore_errors=True)
+    folders = checkpoint_folders(checkpoints)
+    if not folders:
         if config.train.resume is True:
             log.info("train.resume=true but no checkpoint in %s: starting fresh", checkpoints)
         return None
     if config.train.resume is False:
-        old = sorted(checkpoints.glob("checkpoint-*"))
-        log.info("train.resume=false: removing %d checkpoints of an earlier run from %s", len(old), checkpoints)
-        for folder in old:
-            shutil.rmtree(folder, ignore_errors=True)  # every process of a multi-process run gets here
+        if main:
+            log.info("train.resume=false: removing %d checkpoints of an earlier run from %s", len(folders), checkpoints)
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
         return None
     stamp = checkpoints / "run_config.yaml"
     if stamp.is_file():
@@ -277,6 +320,17 @@ def checkpoint_to_resume(config: RunConfig, checkpoints: Path) -> str | None:
             f"{checkpoints}: these checkpoints come from {reason}; resuming would continue that run. "
             "Pass train.resume=false to start afresh (the old checkpoints are removed) or choose another train.output_dir."
         )
+    last, skipped = newest_whole(checkpoints, required)
+    if last is None:
+        reasons = "; ".join(f"{folder.name}: {problem}" for folder, problem in skipped)
+        raise CheckpointError(
+            f"{checkpoints}: no whole checkpoint to resume from ({reasons}). Pass train.resume=false to start afresh: "
+            "it removes every checkpoint in that folder and trains from the first step; or choose another train.output_dir."
+        )
+    if main:
+        for folder, problem in skipped:
+            log.warning("%s is not a whole checkpoint (%s): skipped and removed, resuming from %s", folder, problem, last.name)
+            shutil.rmtree(folder, ignore_errors=True)
     log.info("resuming from %s", last)
     return last
 
@@ -299,12 +353,18 @@ def engine_settings(config: RunConfig) -> EngineSettings:
         logging_steps=t.logging_steps,
         keep_best=t.keep_best,
         early_stopping_patience=t.early_stopping_patience if t.keep_best else None,
+        save_steps=t.save_steps,
+        save_total_limit=t.save_total_limit,
     )
 
 
 def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, names: list[str], tokenizer, model):
     """``train.engine: fast``: the lean loop of ``train/engine.py`` (validation F1 per evaluation, best weights
-    kept). No checkpoints: a killed run starts again. Returns the trained model."""
+    kept), on one process; checkpoints at each evaluation and every ``train.save_steps`` steps, resumed
+    like the Trainer's. Returns the trained model."""
+    checkpoints = config.path(config.train.output_dir) / "checkpoints"
+    resume = checkpoint_to_resume(config, checkpoints, FAST_FILES)
+    save_config(config, checkpoints)
     column = TAG_COLUMNS[config.train.task]
     validation = dataset["validation"]
     gold = tag_names(validation[column], names)
@@ -319,6 +379,15 @@ def train_fast(config: RunConfig, dataset: DatasetDict, encoded: DatasetDict, na
 
     train = encoded["train"]
     settings = engine_settings(config)
-    train_model(model, train["input_ids"], train["labels"], settings, pad_id=tokenizer.pad_token_id, on_evaluate=evaluate)
+    train_model(
+        model,
+        train["input_ids"],
+        train["labels"],
+        settings,
+        pad_id=tokenizer.pad_token_id,
+        on_evaluate=evaluate,
+        checkpoints=checkpoints,
+        resume_from=resume,
+    )
 
     return model
