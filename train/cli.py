@@ -40,6 +40,13 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def cmd_data(args: argparse.Namespace) -> None:
     from train.dataset import format_counts, prepare_data
 
@@ -79,7 +86,16 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_tag(args: argparse.Namespace) -> None:
     from train.tagging import tag_files
 
-    tag_files(args.files, ner=args.ner, claims=args.claims, output=args.output, table=args.table, batch_size=args.batch_size)
+    tag_files(
+        args.files,
+        ner=args.ner,
+        claims=args.claims,
+        output=args.output,
+        table=args.table,
+        batch_size=args.batch_size,
+        min_score=args.min_score,
+        thresholds=args.thresholds,
+    )
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
@@ -149,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
+    tag.add_argument(
+        "--min-score",
+        type=_probability,
+        help="drop entities, claims and claim links scoring below this (0-1; a score is the mean probability of the "
+        "span's words; the rules' claims have none and are kept)",
+    )
+    tag.add_argument(
+        "--thresholds",
+        metavar="FILE",
+        help="YAML of the least score per label (PERS, LOC, ORG, MISC, QTY, ENT, TIME) and min_score for the rest; "
+        "--min-score replaces its min_score",
+    )
     tag.set_defaults(run=cmd_tag)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
