@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from train.calibration import calibration, calibration_line, reliability
@@ -64,3 +67,16 @@ def test_words_and_spans_of_a_tagged_sentence() -> None:
 def test_gold_and_predictions_must_align() -> None:
     with pytest.raises(ValueError):
         calibration([["O", "O"]], [[("O", 0.9)]], "ner")
+
+
+def test_fit_stores_the_calibration_and_the_card_shows_it(ner_model: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    results = json.loads((ner_model / "eval_results.json").read_text(encoding="utf-8"))
+    for split, scores in results.items():
+        words = scores["calibration"]["words"]
+        assert words["count"] == sum(b["count"] for b in words["bins"]) > 0, split
+        assert 0 <= words["ece"] <= 1 and words["accuracy"] == pytest.approx(scores["accuracy"])
+    card = ModelCard.load(ner_model / "README.md")
+    assert "## Calibration" in card.text and "](reliability.png)" in card.text and "](f1_by_type.png)" in card.text
+    assert (ner_model / "reliability.png").read_bytes()[:4] == b"\x89PNG"

@@ -23,8 +23,8 @@ DATA_ROOT_ENV = "ARABIC_DATA_ROOT"
 DEFAULT_DATA_ROOT = "../shared/data"
 
 Split = Literal["train", "validation", "test"]
-SettingsT = TypeVar("SettingsT", bound=BaseModel)
 Layer = Literal["ner", "claims"]
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 class ConfigError(UserError, ValueError):
