@@ -61,6 +61,12 @@ def test_words_and_spans_of_a_tagged_sentence() -> None:
     assert spans["count"] == 3 and spans["accuracy"] == pytest.approx(1 / 3)
     assert spans["ece"] == pytest.approx((0.2 + 0.6 + 0.65) / 3)
     assert [b["count"] for b in spans["bins"]] == [0, 0, 0, 0, 0, 1, 1, 1, 0, 0]
+    # 2 gold spans (PERS, LOC); min-score 0 and 0.6 keep all three (0.6 is kept), 0.7 keeps PERS, 0.9 none
+    kept = {row["min_score"]: (row["kept"], row["right"], row["precision"], row["recall"]) for row in spans["by_min_score"]}
+    assert kept[0.0] == kept[0.6] == (3, 1, pytest.approx(1 / 3), 0.5)
+    assert kept[0.7] == (1, 1, 1.0, 0.5) and kept[0.9] == (0, 0, 0.0, 0.0)
+    f1 = {row["min_score"]: row["f1"] for row in spans["by_min_score"]}
+    assert (f1[0.0], f1[0.7], f1[0.9]) == (pytest.approx(0.4), pytest.approx(2 / 3), 0.0)
     assert calibration_line(result) == f"expected calibration error: words {words['ece']:.4f} (6), spans {spans['ece']:.4f} (3)"
 
 

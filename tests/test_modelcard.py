@@ -252,6 +252,8 @@ def test_the_card_has_a_widget_example_and_links_its_figures(tmp_path: Path) -> 
     assert "| (0.9, 1.0] | 2 | 0.970 | 1.000 | 1 | 0.950 | 1.000 |" in calibration_part
     assert "| (0.3, 0.4] | 1 | 0.400 | 1.000 | 0 |  |  |" in calibration_part
     assert "(0.1, 0.2]" not in calibration_part, "bins empty in both views are left out"
+    assert "| 0.0 | 3 | 0.667 | 0.667 | 0.667 |" in calibration_part  # 2 of 3 spans right, 3 gold spans
+    assert "| 0.9 | 1 | 1.000 | 0.333 | 0.500 |" in calibration_part
 
 
 def test_a_card_without_calibration_has_no_reliability_figure(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ Two views of the same predictions (:func:`train.inference.predict_words`):
   (``B-LOC``, ``O``, ...) is the gold label of the word.
 - ``spans``: every predicted span, with its score as ``tag`` gives it (the mean probability of its
   words, :func:`train.scoring.scored_spans`); right when the gold has the same span (same words, same
-  type). This is what ``tag --min-score`` thresholds.
+  type). This is what ``tag --min-score`` thresholds; ``spans.by_min_score`` says what each of
+  :data:`MIN_SCORES` keeps: spans kept and right, precision, recall and F1 (at 0 the conlleval
+  figures, since a stray ``I-`` opens a span here as in ``tag``).
 
 Bins are of equal width over [0, 1]: the first is [0, 1/n], the others (lower, upper]. For each bin:
 how many predictions fall in it, their mean probability (``confidence``) and the share of them that
@@ -23,11 +25,12 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
-from train.scoring import scored_spans
+from train.scoring import rounded, scored_spans
 from train.spans import bio_to_spans
 from train.text import Token
 
 BINS = 10
+MIN_SCORES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def reliability(confidences: Sequence[float], correct: Sequence[bool], bins: int = BINS) -> dict[str, Any]:
@@ -68,16 +71,29 @@ def calibration(
     """``{"words": ..., "spans": ...}``: :func:`reliability` of the word labels and of the predicted spans,
     for sentences of gold labels and predicted ``(label, probability)`` per word."""
     words, right = [], []
-    span_scores, span_right = [], []
+    span_scores, span_right, gold_count = [], [], 0
     for reference, labelled in zip(gold, predicted, strict=True):
         words += [p for _, p in labelled]
         right += [label == tag for (label, _), tag in zip(labelled, reference, strict=True)]
         positions = [Token("", i, i + 1) for i in range(len(reference))]
         gold_spans = set(bio_to_spans(positions, reference, layer))
+        gold_count += len(gold_spans)
         for span, score in scored_spans(positions, labelled, layer):
             span_scores.append(score)
             span_right.append(span in gold_spans)
-    return {"words": reliability(words, right, bins), "spans": reliability(span_scores, span_right, bins)}
+    spans = reliability(span_scores, span_right, bins)
+    spans["by_min_score"] = [_kept(cut, span_scores, span_right, gold_count) for cut in MIN_SCORES]
+    return {"words": reliability(words, right, bins), "spans": spans}
+
+
+def _kept(cut: float, scores: Sequence[float], right: Sequence[bool], gold_count: int) -> dict[str, Any]:
+    """What ``tag --min-score cut`` keeps of these spans (scores compared as ``tag`` writes them, rounded)."""
+    kept = [ok for score, ok in zip(scores, right) if rounded(score) >= cut]
+    correct = sum(kept)
+    precision = correct / len(kept) if kept else 0.0
+    recall = correct / gold_count if gold_count else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
+    return {"min_score": cut, "kept": len(kept), "right": correct, "precision": precision, "recall": recall, "f1": f1}
 
 
 def calibration_line(result: dict[str, dict[str, Any]]) -> str:

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 F1_CHART = "f1_by_type.png"
 RELIABILITY_CHART = "reliability.png"
 VIEWS = {"words": "word labels", "spans": "predicted spans (score: mean word probability)"}
+Y_LABELS = {"words": "accuracy (share of words right)", "spans": "precision (share of spans right)"}
 
 
 def _png(figure: Figure) -> bytes:
@@ -59,7 +60,7 @@ def reliability_chart(calibration: Mapping[str, Mapping[str, Any]], split: str) 
             [(b["lower"] + b["upper"]) / 2 for b in filled],
             [b["accuracy"] for b in filled],
             width=[0.95 * (b["upper"] - b["lower"]) for b in filled],
-            label="accuracy in the bin",
+            label="share right in the bin",
         )
         axes.bar_label(bars, labels=[f"{b['count']:,}" for b in filled], padding=2, fontsize=7)
         axes.scatter(
@@ -73,7 +74,7 @@ def reliability_chart(calibration: Mapping[str, Mapping[str, Any]], split: str) 
         axes.set_xlim(0, 1)
         axes.set_ylim(0, 1.12)
         axes.set_xlabel("predicted probability")
-        axes.set_ylabel("accuracy")
+        axes.set_ylabel(Y_LABELS[view])
         axes.set_title(f"{title}\nECE {result['ece']:.4f} over {result['count']:,}", fontsize=9)
         axes.spines[["top", "right"]].set_visible(False)
     figure.legend(*axes.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8, frameon=False)

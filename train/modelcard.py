@@ -254,7 +254,22 @@ def _calibration_section(split: str, calibration: Mapping[str, Mapping[str, Any]
         f"and probability over the bins, weighted by their counts; 0 is perfect): **{words['ece']:.4f}** for "
         f"{VIEWS['words']} ({words['count']:,}), **{spans['ece']:.4f}** for spans ({spans['count']:,}).\n\n"
         + _table(header, rows)
-        + f"\n\n![Reliability diagram on the {split} split]({figure})"
+        + f"\n\n![Reliability diagram on the {split} split]({figure})\n\n"
+        + "What `python -m train tag --min-score X` keeps of these spans (a span is right when the gold has the same "
+        "words and type; at 0, the conlleval figures):\n\n"
+        + _table(
+            ["`--min-score`", "Spans kept", "Precision", "Recall", "F1"],
+            [
+                [
+                    f"{row['min_score']:.1f}",
+                    f"{row['kept']:,}",
+                    f"{row['precision']:.3f}",
+                    f"{row['recall']:.3f}",
+                    f"{row['f1']:.3f}",
+                ]
+                for row in spans["by_min_score"]
+            ],
+        )
     )
 
 
