@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import matplotlib.image
 import pytest
 import yaml
 from huggingface_hub import ModelCard
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
+from train.calibration import calibration
 from train.metrics import compute_seqeval
-from train.modelcard import set_card_repo_id, write_model_card
+from train.modelcard import TASKS, set_card_repo_id, write_model_card
 
 BASE = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
 LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "other names | events"}
@@ -195,7 +198,7 @@ def test_rewrite_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("old", encoding="utf-8")
     _write(tmp_path)
     _write(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "f1_by_type.png"]
     assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("---\n")
 
 
@@ -215,3 +218,49 @@ def test_a_local_or_tiny_base_is_named_not_linked(tmp_path: Path) -> None:
     tiny_config = {"model": {"base": "CAMeL-Lab/bert-base-arabic-camelbert-msa", "tiny": {"hidden_size": 64}}, "train": {}}
     tiny = ModelCard.load(_write(tmp_path / "tiny", base_model="tiny-bert (built in code)", config=tiny_config)).text
     assert "fine-tuned version of `tiny-bert (built in code)`" in tiny and "CAMeL-Lab" not in tiny.split("## Citation")[0]
+
+
+def _linked_images(text: str) -> dict[str, str]:
+    return {alt: target for alt, target in re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", text)}
+
+
+def _check_png(path: Path) -> None:
+    assert path.is_file(), f"{path.name} is linked from the card but missing"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    height, width, _ = matplotlib.image.imread(path).shape  # decodes the whole image
+    assert width > 300 and height > 200
+
+
+def test_the_card_has_a_widget_example_and_links_its_figures(tmp_path: Path) -> None:
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC"], ["B-ORG", "O", "O"]]
+    predicted = [[("B-PERS", 0.9), ("I-PERS", 0.7), ("O", 0.99), ("B-ORG", 0.6)], [("B-ORG", 0.95), ("O", 0.8), ("O", 0.4)]]
+    test = {
+        **compute_seqeval(gold, [[label for label, _ in s] for s in predicted]),
+        "calibration": calibration(gold, predicted, "ner"),
+    }
+    card = ModelCard.load(_write(tmp_path, metrics={"validation": METRICS["validation"], "test": test}))
+    assert card.data.widget == [{"text": TASKS["ner"]["example"]}]
+    images = _linked_images(card.text)
+    assert sorted(images.values()) == ["f1_by_type.png", "reliability.png"]
+    for name in images.values():
+        _check_png(tmp_path / name)
+    calibration_part = card.text.split("## Calibration")[1].split("\n## ")[0]
+    assert "on the test split" in calibration_part
+    # words: gaps 0.6 (0.4 right), 0.6 (0.6 wrong), 0.3, 0.2, 0.1 and 2 x 0.03 (0.99, 0.95 right), over 7
+    # spans: PERS 0.8 right, ORG 0.6 wrong (gold LOC), ORG 0.95 right: (0.2 + 0.6 + 0.05) / 3
+    assert "**0.2657** for word labels (7)" in calibration_part and "**0.2833** for spans (3)" in calibration_part
+    assert "| (0.9, 1.0] | 2 | 0.970 | 1.000 | 1 | 0.950 | 1.000 |" in calibration_part
+    assert "| (0.3, 0.4] | 1 | 0.400 | 1.000 | 0 |  |  |" in calibration_part
+    assert "(0.1, 0.2]" not in calibration_part, "bins empty in both views are left out"
+    assert "| 0.0 | 3 | 0.667 | 0.667 | 0.667 |" in calibration_part  # 2 of 3 spans right, 3 gold spans
+    assert "| 0.9 | 1 | 1.000 | 0.333 | 0.500 |" in calibration_part
+
+
+def test_a_card_without_calibration_has_no_reliability_figure(tmp_path: Path) -> None:
+    card = ModelCard.load(_write(tmp_path))
+    assert "## Calibration" not in card.text
+    assert list(_linked_images(card.text).values()) == ["f1_by_type.png"]
+    _check_png(tmp_path / "f1_by_type.png")
+    claims = ModelCard.load(_write(tmp_path / "claims", task="claims", metrics={}))
+    assert claims.data.widget == [{"text": TASKS["claims"]["example"]}]
+    assert _linked_images(claims.text) == {} and not (tmp_path / "claims" / "f1_by_type.png").exists()

@@ -206,3 +206,13 @@ def test_real_upload_folder_sends_exactly_the_dry_run_files(model_dir: Path, mon
         repo_id="acme/model", folder_path=model_dir, repo_type="model", ignore_patterns=list(IGNORE_PATTERNS)
     )
     assert sorted(committed) == [path for path, _ in upload_plan(model_dir)]
+
+
+def test_the_card_figures_are_uploaded(tmp_path: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
+    from train.figures import F1_CHART, RELIABILITY_CHART
+
+    folder = _make_folder(tmp_path / "model", MODEL_FILES)
+    for name in (F1_CHART, RELIABILITY_CHART):
+        (folder / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    planned = [line.split(" (")[0] for line in push(folder, "acme/camelbert-msa-ner", dry_run=True)]
+    assert {F1_CHART, RELIABILITY_CHART} <= set(planned)

@@ -45,6 +45,13 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def cmd_data(args: argparse.Namespace) -> None:
     from train.dataset import format_counts, prepare_data
 
@@ -99,6 +106,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         strict=args.strict,
         output_format=args.format,
+        min_score=args.min_score,
+        thresholds=args.thresholds,
     ).exit_code
 
 
@@ -189,6 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
     tag.add_argument("--strict", action="store_true", help="any bad file or JSONL line is an error (exit 2, nothing written)")
+    tag.add_argument(
+        "--min-score",
+        type=_probability,
+        help="drop entities, claims and claim links scoring below this (0-1; a score is the mean probability of the "
+        "span's words; the rules' claims have none and are kept)",
+    )
+    tag.add_argument(
+        "--thresholds",
+        metavar="FILE",
+        help="YAML of the least score per label (PERS, LOC, ORG, MISC, QTY, ENT, TIME) and min_score for the rest; "
+        "--min-score replaces its min_score",
+    )
     tag.set_defaults(run=cmd_tag)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")

@@ -12,7 +12,7 @@ import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -28,6 +28,7 @@ DEFAULT_DATA_ROOT = "../shared/data"
 
 Split = Literal["train", "validation", "test"]
 Layer = Literal["ner", "claims"]
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 class ConfigError(UserError, ValueError):
@@ -287,13 +288,13 @@ def _fields_at(location: tuple, model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
 
-def _describe(error: ValidationError, source: str) -> str:
+def _describe(error: ValidationError, source: str, root: type[BaseModel] = RunConfig) -> str:
     lines = [f"{source}: invalid configuration"]
     for item in error.errors():
         location = tuple(item["loc"])
         dotted = ".".join(str(p) for p in location)
         if item["type"] == "extra_forbidden":
-            valid = _fields_at(location, RunConfig) + (["extends"] if len(location) == 1 else [])
+            valid = _fields_at(location, root) + (["extends"] if len(location) == 1 else [])
             close = difflib.get_close_matches(str(location[-1]), valid, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"  unknown key '{dotted}'{hint} (valid keys here: {', '.join(valid)})")
@@ -313,6 +314,17 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
         return RunConfig.model_validate(raw)
     except ValidationError as error:
         raise ConfigError(_describe(error, source)) from None
+
+
+def load_settings(path: str | Path, model: type[SettingsT], overrides: Mapping[str, Any] | None = None) -> SettingsT:
+    """A small YAML file of settings of its own (not a run config, e.g. ``tag --thresholds``) validated as
+    ``model``, with the same errors as :func:`load_config`; ``overrides`` replace keys of the file."""
+    path = Path(path).resolve() if Path(path).is_file() else resolve_path(path)
+    raw = {**_read_yaml(path), **(overrides or {})}
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, str(path), model)) from None
 
 
 def dotted_items(value: Any, name: str = "") -> list[tuple[str, Any]]:

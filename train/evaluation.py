@@ -1,7 +1,8 @@
 """Evaluation of a model folder on the prepared dataset, at word level, and its model card.
 
 Writes into the model folder: ``eval_results.json`` (seqeval strict and conlleval, per split and per
-source; under ``cross_domain``, the scores on other corpora of ``train/crossdomain.py``),
+source; the calibration of the model's probabilities: :mod:`train.calibration`; under ``cross_domain``,
+the scores on other corpora of ``train/crossdomain.py``),
 ``classification_report_<split>.txt``, ``errors_<split>.jsonl`` (every sentence with a wrong
 label, gold and predicted spans side by side) and ``README.md`` (the model card). ``evaluate_folder``
 serves ``fit`` (right after training) and ``python -m train evaluate`` alike.
@@ -17,6 +18,7 @@ from pathlib import Path
 from datasets import Dataset, DatasetDict
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
+from train.calibration import calibration, calibration_line
 from train.config import RunConfig, load_config
 from train.dataset import SPLITS, load_prepared, rows_to_spans, task_splits
 from train.inference import predict_words
@@ -31,9 +33,13 @@ log = logging.getLogger(__name__)
 CROSS_DOMAIN = "cross_domain"  # the eval_results.json key of the scores on other corpora (train/crossdomain.py)
 
 
+def predict_scored(part: Dataset, model, tokenizer, batch_size: int) -> list[list[tuple[str, float]]]:
+    """``(label, probability)`` for every word of the split's sentences."""
+    return predict_words(model, tokenizer, list(part["tokens"]), batch_size=batch_size, progress=len(part) > 2000)
+
+
 def predict_split(part: Dataset, model, tokenizer, batch_size: int) -> list[list[str]]:
-    predictions = predict_words(model, tokenizer, list(part["tokens"]), batch_size=batch_size, progress=len(part) > 2000)
-    return [[label for label, _ in sentence] for sentence in predictions]
+    return [[label for label, _ in sentence] for sentence in predict_scored(part, model, tokenizer, batch_size)]
 
 
 def sentence_text(row: dict) -> str:
@@ -71,7 +77,8 @@ def error_rows(part: Dataset, task: str, gold: list[list[str]], predicted: list[
 def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) -> tuple[dict, str, list[dict]]:
     names = part.features[TAG_COLUMNS[task]].feature.names
     gold = tag_names(part[TAG_COLUMNS[task]], names)
-    predicted = predict_split(part, model, tokenizer, batch_size)
+    scored = predict_scored(part, model, tokenizer, batch_size)
+    predicted = [[label for label, _ in sentence] for sentence in scored]
     scores = compute_seqeval(gold, predicted)
     by_source = {}
     row_sources = list(part["source"])
@@ -80,6 +87,7 @@ def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) 
         by_source[source] = compute_seqeval([gold[i] for i in keep], [predicted[i] for i in keep])
     scores["sentences"] = len(part)
     scores["by_source"] = by_source
+    scores["calibration"] = calibration(gold, scored, task)
     return scores, classification_report(gold, predicted), error_rows(part, task, gold, predicted)
 
 
@@ -118,6 +126,7 @@ def evaluate_folder(
         atomic_write_text(model_dir / f"classification_report_{split}.txt", report)
         atomic_write_jsonl(model_dir / f"errors_{split}.jsonl", errors)
         print(f"\n{task} / {split}: {len(part)} sentences\n{format_table(scores)}")
+        print(calibration_line(scores["calibration"]))
         print(f"{len(errors)} sentences with a wrong label: errors_{split}.jsonl in the model folder (gold and predicted)")
     atomic_write_json(results_path, results)
     write_card(model_dir, config, results)

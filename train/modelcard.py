@@ -2,7 +2,9 @@
 
 The YAML metadata, including the ``model-index`` of evaluation results, is built with
 huggingface_hub's own ``ModelCardData`` and ``EvalResult`` and parsed back with ``ModelCard``
-before anything is written, so a card that the hub would reject never reaches the disk.
+before anything is written, so a card that the hub would reject never reaches the disk. Its metadata
+carries a ``widget`` example (the hub's inference box); its figures, the F1 of each type and the
+reliability diagram (:mod:`train.figures`), are PNG files beside it, linked from the text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from train.config import dotted_items, resolve_path
-from train.io import atomic_write_text
+from train.figures import VIEWS, card_figures
+from train.io import atomic_write_bytes, atomic_write_text
 from train.metrics import SCORE_HEADER, score_rows
 
 TASKS: dict[str, dict[str, str]] = {
@@ -269,6 +272,55 @@ def _cross_domain_section(cross_domain: Mapping[str, Mapping[str, Any]] | None) 
     )
 
 
+def calibrated_split(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The split whose calibration the card shows: test where it has one, else the last that has one."""
+    splits = [split for split, scores in metrics.items() if scores.get("calibration")]
+    return "test" if "test" in splits else (splits[-1] if splits else None)
+
+
+def _calibration_section(split: str, calibration: Mapping[str, Mapping[str, Any]], figure: str) -> str:
+    """The reliability table of ``split`` (both views side by side) and its diagram."""
+
+    def cells(result: Mapping[str, Any], index: int) -> list[str]:
+        bin_ = result["bins"][index]
+        if not bin_["count"]:
+            return ["0", "", ""]
+        return [f"{bin_['count']:,}", f"{bin_['confidence']:.3f}", f"{bin_['accuracy']:.3f}"]
+
+    words, spans = calibration["words"], calibration["spans"]
+    rows = [
+        [f"{'[' if i == 0 else '('}{b['lower']:.1f}, {b['upper']:.1f}]", *cells(words, i), *cells(spans, i)]
+        for i, b in enumerate(words["bins"])
+        if b["count"] or spans["bins"][i]["count"]
+    ]
+    header = ["Probability", "Words", "Mean probability", "Accuracy", "Spans", "Mean score", "Precision"]
+    return (
+        f"How far the model's probabilities can be taken at face value, on the {split} split. **Words**: each word "
+        "with the probability of the label predicted for it, right when that label is the gold one. **Spans**: each "
+        "predicted span with its score as `python -m train tag` reports it (the mean probability of its words), right "
+        "when the gold has the same words and type. Expected calibration error (ECE, the mean gap between accuracy "
+        f"and probability over the bins, weighted by their counts; 0 is perfect): **{words['ece']:.4f}** for "
+        f"{VIEWS['words']} ({words['count']:,}), **{spans['ece']:.4f}** for spans ({spans['count']:,}).\n\n"
+        + _table(header, rows)
+        + f"\n\n![Reliability diagram on the {split} split]({figure})\n\n"
+        + "What `python -m train tag --min-score X` keeps of these spans (a span is right when the gold has the same "
+        "words and type; at 0, the conlleval figures):\n\n"
+        + _table(
+            ["`--min-score`", "Spans kept", "Precision", "Recall", "F1"],
+            [
+                [
+                    f"{row['min_score']:.1f}",
+                    f"{row['kept']:,}",
+                    f"{row['precision']:.3f}",
+                    f"{row['recall']:.3f}",
+                    f"{row['f1']:.3f}",
+                ]
+                for row in spans["by_min_score"]
+            ],
+        )
+    )
+
+
 def _body(
     *,
     task: str,
@@ -281,6 +333,7 @@ def _body(
     model_name: str,
     repo_id: str,
     cross_domain: Mapping[str, Mapping[str, Any]] | None = None,
+    figures: Mapping[str, str],
 ) -> str:
     spec = TASKS[task]
     label_rows = [
@@ -300,6 +353,9 @@ def _body(
     results = [
         f"### {split}\n\n{_scores_table(scores)}\n\nToken accuracy: {scores['accuracy']:.4f}" for split, scores in metrics.items()
     ] or ["Not evaluated yet."]
+    if "f1" in figures:
+        results.append(f"![Strict F1 by type and split]({figures['f1']})")
+    calibrated = calibrated_split(metrics)
     limitations = [f"- {item}" for item in _COMMON_LIMITATIONS + TASK_LIMITATIONS[task]]
     version_lines = [f"- {library} {version}" for library, version in versions.items()]
     citations = [_CAMELBERT_BIBTEX]
@@ -326,6 +382,11 @@ def _body(
         "number of reference entities. Splits are those of the dataset built from the training data above.\n\n"
         + "\n\n".join(results)
         + _cross_domain_section(cross_domain),
+        *(
+            ["## Calibration", _calibration_section(calibrated, metrics[calibrated]["calibration"], figures["reliability"])]
+            if calibrated and "reliability" in figures
+            else []
+        ),
         "## Intended uses and limitations",
         f"{spec['intended']}\n\n" + "\n".join(limitations),
         "## How to use",
@@ -360,8 +421,9 @@ def write_model_card(
     """Write ``model_dir/README.md`` atomically and return its path.
 
     ``metrics`` maps a split name to a ``train.metrics.compute_seqeval`` result (extra keys are
-    ignored); ``data_sources`` are ``{"name", "description", "license", "url"}`` dicts (``url`` may be
-    None).
+    ignored; a split's ``calibration``, a :func:`train.calibration.calibration` result, is shown with its
+    reliability diagram); the figures are written beside the card. ``data_sources`` are ``{"name",
+    "description", "license", "url"}`` dicts (``url`` may be None).
     ``repo_id`` only fills the usage snippet. ``cross_domain``: the ``cross_domain`` results of
     ``eval_results.json`` (``train/crossdomain.py``), shown as a table and as model-index results.
     """
@@ -380,7 +442,9 @@ def write_model_card(
         metrics=["seqeval"],
         model_name=model_name,
         eval_results=(eval_results(task, metrics, data_sources) + cross_domain_results(task, cross_domain or {})) or None,
+        widget=[{"text": TASKS[task]["example"]}],
     )
+    figures = card_figures(metrics, calibrated_split(metrics))
     body = _body(
         task=task,
         labels=labels,
@@ -392,8 +456,11 @@ def write_model_card(
         model_name=model_name,
         repo_id=repo_id,
         cross_domain=cross_domain,
+        figures={key: name for key, (name, _) in figures.items()},
     )
     content = str(ModelCard(f"---\n{card_data.to_yaml()}\n---\n\n{body}"))
+    for name, png in figures.values():
+        atomic_write_bytes(Path(model_dir) / name, png)
 
     return atomic_write_text(Path(model_dir) / "README.md", content)
 

@@ -12,6 +12,10 @@ binary, empty, not UTF-8: :mod:`train.readers.decoding`) as a whole, a JSONL lin
 object, no text) alone; the rest still comes out. ``--strict`` makes any problem fatal. Exit codes
 (:class:`Tagged`): 0 every input tagged, 1 some skipped (the rest written), 2 nothing usable, a
 problem under ``--strict`` or a usage error (nothing written).
+
+Every entity, claim and claim link carries a score (the mean probability of its words; null for the
+rule tagger's claims), and thresholds drop what scores below them: :mod:`train.scoring` says exactly
+what a score is and how the thresholds apply.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from train.readers.decoding import check_text, decode, read_text, split_lines
 from train.readers.jsonl import json_record
 from train.readers.standoff import article_id
 from train.rules import claim_records, find_claims, readable_claims
-from train.spans import Span, bio_to_spans
+from train.scoring import Thresholds, apply_thresholds, load_thresholds, rounded, score_claims, scored_spans
+from train.spans import Span
 from train.text import Sentence, split_sentences
 
 log = logging.getLogger(__name__)
@@ -128,7 +133,7 @@ class ModelTagger:
         self.batch_size = batch_size
 
     def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
-        """Per document: the predicted spans with the mean probability of their words."""
+        """Per document: the predicted spans with their scores (:func:`train.scoring.scored_spans`)."""
         from train.inference import predict_words
 
         sentences = [s for d in documents for s in d.sentences]
@@ -144,12 +149,7 @@ class ModelTagger:
         for document in documents:
             found = []
             for sentence in document.sentences:
-                labelled = next(by_sentence)
-                tags = [label for label, _ in labelled]
-                score_at = {t.start: p for t, (_, p) in zip(sentence.tokens, labelled)}
-                for span in bio_to_spans(sentence.tokens, tags, self.layer):
-                    scores = [p for start, p in score_at.items() if span.start <= start < span.end]
-                    found.append((span, sum(scores) / len(scores)))
+                found += scored_spans(sentence.tokens, next(by_sentence), self.layer)
             result.append(found)
         return result
 
@@ -157,16 +157,25 @@ class ModelTagger:
 class Tagger:
     """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
     article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
-    or hub ids of published models; without ``claims`` the rule tagger finds the claims.
+    or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``thresholds``
+    (:class:`train.scoring.Thresholds`, or a mapping of its keys such as ``{"min_score": 0.5, "MISC": 0.8}``)
+    drops what scores below them; without it everything is kept.
 
         tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
         [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
         record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
     """
 
-    def __init__(self, ner: str | Path | None = None, claims: str | Path | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        ner: str | Path | None = None,
+        claims: str | Path | None = None,
+        batch_size: int = 64,
+        thresholds: Thresholds | dict | None = None,
+    ) -> None:
         self.ner = ModelTagger(ner, batch_size, "ner") if ner else None
         self.claims = ModelTagger(claims, batch_size, "claims") if claims else None
+        self.thresholds = Thresholds.model_validate(thresholds or {})
 
     def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
         """Records for plain article texts, with the given ``ids`` (default ``"0"``, ``"1"``, ... in order)."""
@@ -184,9 +193,9 @@ class Tagger:
             document.sentences = document.sentences or split_sentences(document.text)
         entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
         claim_spans = (
-            self.claims.spans(documents) if self.claims else [[(s, 1.0) for s in find_claims(d.text)] for d in documents]
+            self.claims.spans(documents) if self.claims else [[(s, None) for s in find_claims(d.text)] for d in documents]
         )
-        return [
+        records = [
             {
                 "id": document.id,
                 "source": document.source,
@@ -196,14 +205,17 @@ class Tagger:
                         "label": s.label,
                         "start": s.start,
                         "end": s.end,
-                        "score": round(p, 4),
+                        "score": rounded(p),
                     }
                     for s, p in entities
                 ],
-                "claims": claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])),
+                "claims": score_claims(
+                    claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])), claim
+                ),
             }
             for document, entities, claim in zip(documents, entity_spans, claim_spans)
         ]
+        return [apply_thresholds(record, self.thresholds) for record in records]
 
 
 def _number(value: float) -> str:
@@ -260,11 +272,15 @@ def tag_files(
     batch_size: int = 64,
     strict: bool = False,
     output_format: str = "jsonl",
+    min_score: float | None = None,
+    thresholds: str | None = None,
 ) -> Tagged:
     """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
     ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
     JSONL, or in an annotation tool's import format (``output_format``: label-studio, doccano;
-    :mod:`train.annotation_formats`)."""
+    :mod:`train.annotation_formats`); ``min_score`` and the YAML file ``thresholds`` filter by score
+    (:mod:`train.scoring`)."""
+    limits = load_thresholds(thresholds, min_score)
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
     for message in skipped:
@@ -284,7 +300,7 @@ def tag_files(
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size).tag_documents(documents)
+    records = Tagger(ner, claims, batch_size, limits).tag_documents(documents)
     if output_format != "jsonl":
         from train.annotation_formats import model_version, write_tagged
 
