@@ -50,6 +50,9 @@ TASKS: dict[str, dict[str, str]] = {
     },
 }
 
+# tests/test_compat.py loads the folders fit writes, and runs the usage code below, in these versions.
+TESTED_RANGE = "Loads with transformers 4.45-4.57 and 5.x (tested, with the `pipeline` example above)."
+
 RECORDS_USAGE = """
 
 Whole articles into normalized claim records (value, bounds, approximate, vague, kind, unit, what is
@@ -253,6 +256,7 @@ def _body(
     ] or ["Not evaluated yet."]
     limitations = [f"- {item}" for item in _COMMON_LIMITATIONS + TASK_LIMITATIONS[task]]
     version_lines = [f"- {library} {version}" for library, version in versions.items()]
+    version_lines.append(f"\n{TESTED_RANGE}")
     citations = [_CAMELBERT_BIBTEX]
     if any("anercorp" in s["name"].lower() for s in data_sources):
         citations += [_ANERCORP_BIBTEX, _CAMEL_TOOLS_BIBTEX]
