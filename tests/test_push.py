@@ -206,3 +206,11 @@ def test_real_upload_folder_sends_exactly_the_dry_run_files(model_dir: Path, mon
         repo_id="acme/model", folder_path=model_dir, repo_type="model", ignore_patterns=list(IGNORE_PATTERNS)
     )
     assert sorted(committed) == [path for path, _ in upload_plan(model_dir)]
+
+
+def test_a_folder_transformers_4_cannot_load_is_refused_with_the_command_that_fixes_it(
+    tmp_path: Path, no_saved_token: None, hf_api_forbidden: None
+) -> None:
+    folder = _make_folder(tmp_path / "m", {**MODEL_FILES, "tokenizer_config.json": '{"tokenizer_class": "TokenizersBackend"}'})
+    with pytest.raises(PushError, match=r"transformers 4\.x could not load it .*python -m train portable"):
+        push(folder, "acme/model", dry_run=True)
