@@ -71,7 +71,7 @@ compat-envs: $(COMPAT_STAMPS) ## transformers 4.45 and 4.57 beside .venv (its to
 test: $(STAMP) ## the test suite (fast tests and the smoke training path)
 	$(PY) -m pytest -q
 
-test-slow: $(STAMP) ## only the slow tests (two-process training with accelerate); CI runs them after `make test`
+test-slow: $(STAMP) ## only the slow tests (two-process training with accelerate, transformers 4.x loading); CI runs them after `make test`
 	$(PY) -m pytest -q -m slow
 
 test-all: $(STAMP) ## every test, slow ones included

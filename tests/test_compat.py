@@ -88,6 +88,7 @@ def test_a_folder_of_an_older_version_loads_and_is_re_saved_by_the_portable_comm
     assert main(["portable", str(tmp_path)]) == 2  # not a model folder
 
 
+@pytest.mark.slow  # three interpreters load two models and tag five texts five ways: about 40 s
 def test_folders_give_the_same_tokens_and_predictions_in_transformers_4_and_5(
     compat_pythons: dict[str, Path], ner_model: Path, claims_model: Path
 ) -> None:

@@ -3,9 +3,10 @@
     python tests/compat/make_env.py runs/compat/transformers-4.57 transformers==4.57.6
 
 A plain venv (no pip of its own: this interpreter's pip installs into it) whose site-packages holds
-the requested packages and torch's own requirements from PyPI; torch itself is reached through a
-``.pth`` file naming a folder of symlinks to torch's files alone, so nothing else of this
-interpreter's environment (transformers 5, huggingface_hub 1, ...) leaks in. ``ENV/bin/python`` then
+the requested packages and torch's own requirements from PyPI (not compiled to bytecode: half the
+time); torch itself is reached through a ``.pth`` file naming a folder of symlinks to torch's files
+alone, so nothing else of this interpreter's environment (transformers 5, huggingface_hub 1, ...)
+leaks in. ``ENV/bin/python`` then
 runs plain-transformers scripts such as ``tests/compat/load_check.py``; ``ENV/.installed`` marks a
 finished build. Run with the project's ``.venv`` python (``make compat-envs``).
 """
@@ -31,12 +32,11 @@ def torch_requirements() -> list[str]:
 
 def link_torch(folder: Path) -> None:
     """``folder``: symlinks to torch's packages and metadata in this interpreter's site-packages."""
-    distribution = importlib.metadata.distribution("torch")
-    site = Path(distribution.locate_file(""))
+    site = Path(importlib.metadata.distribution("torch").locate_file(""))
     folder.mkdir(parents=True)
-    for name in [*TORCH_TOP_LEVEL, Path(distribution._path).name]:  # type: ignore[attr-defined]
-        if (site / name).exists():
-            (folder / name).symlink_to(site / name)
+    for path in [*(site / name for name in TORCH_TOP_LEVEL), *site.glob("torch-*.dist-info")]:
+        if path.exists():
+            (folder / path.name).symlink_to(path)
 
 
 def build(env: Path, requirements: list[str]) -> float:
@@ -50,7 +50,7 @@ def build(env: Path, requirements: list[str]) -> float:
     ).stdout.strip()
     link_torch(env / "torch-only")
     (Path(purelib) / "shared-torch.pth").write_text(str((env / "torch-only").resolve()) + "\n", encoding="utf-8")
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--disable-pip-version-check"]
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile", "--disable-pip-version-check"]
     subprocess.run([*pip, *requirements, *torch_requirements()], check=True)
     check = "import torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__)"
     subprocess.run([python, "-c", check], check=True)
