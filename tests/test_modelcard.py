@@ -215,3 +215,11 @@ def test_a_local_or_tiny_base_is_named_not_linked(tmp_path: Path) -> None:
     tiny_config = {"model": {"base": "CAMeL-Lab/bert-base-arabic-camelbert-msa", "tiny": {"hidden_size": 64}}, "train": {}}
     tiny = ModelCard.load(_write(tmp_path / "tiny", base_model="tiny-bert (built in code)", config=tiny_config)).text
     assert "fine-tuned version of `tiny-bert (built in code)`" in tiny and "CAMeL-Lab" not in tiny.split("## Citation")[0]
+
+
+def test_the_card_says_which_sub_words_carried_labels_and_the_tested_transformers_range(tmp_path: Path) -> None:
+    first = ModelCard.load(_write(tmp_path / "first")).text
+    every = ModelCard.load(_write(tmp_path / "all", config={**CONFIG, "train": {"label_subwords": "all"}})).text
+    assert "only the first sub-word of each word carries a label" in first
+    assert "every sub-word carries its word's label" in every and "only the first sub-word" not in every
+    assert "Loads with transformers 4.45-4.57 and 5.x (tested" in every.split("## Framework versions")[1]

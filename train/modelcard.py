@@ -271,8 +271,15 @@ def _body(
         "The sources of the dataset the model was trained and evaluated on, with the split each went to:\n\n"
         + "\n".join(source_lines),
         "## Training procedure",
-        f"Fine-tuned from `{base_model}` for token classification; only the first sub-word of each word "
-        "carries a label during training.\n\n" + procedure,
+        f"Fine-tuned from `{base_model}` for token classification; "
+        + (
+            "every sub-word carries its word's label during training (`I-` after the first), so that "
+            '`aggregation_strategy="simple"` returns whole words more often; scores read the first sub-word.'
+            if config.get("train", {}).get("label_subwords") == "all"
+            else "only the first sub-word of each word carries a label during training."
+        )
+        + "\n\n"
+        + procedure,
         "## Evaluation",
         "Entity-level micro scores computed with [seqeval](https://github.com/chakki-works/seqeval) on words. "
         '**Strict** (`mode="strict", scheme=IOB2`) counts an entity only when its tags form a valid IOB2 chunk '
