@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-rules bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint compat-envs test test-slow test-all bench bench-rules bench-quality bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -60,10 +60,18 @@ lint: $(STAMP) ## ruff: lint rules and formatting (what CI checks before the tes
 	$(PY) -m ruff check train tests bench
 	$(PY) -m ruff format --check train tests bench
 
+# The first and the last transformers 4.x release the saved model folders must load in (tests/test_compat.py).
+COMPAT_TRANSFORMERS := 4.45.2 4.57.6
+COMPAT_STAMPS := $(foreach v,$(COMPAT_TRANSFORMERS),runs/compat/transformers-$(basename $(v))/.installed)
+runs/compat/transformers-%/.installed: $(STAMP) tests/compat/make_env.py
+	$(PY) tests/compat/make_env.py runs/compat/transformers-$* transformers==$(filter $*.%,$(COMPAT_TRANSFORMERS))
+
+compat-envs: $(COMPAT_STAMPS) ## transformers 4.45 and 4.57 beside .venv (its torch shared) for tests/test_compat.py
+
 test: $(STAMP) ## the test suite (fast tests and the smoke training path)
 	$(PY) -m pytest -q
 
-test-slow: $(STAMP) ## only the slow tests (two-process training with accelerate); CI runs them after `make test`
+test-slow: $(STAMP) ## only the slow tests (two-process training with accelerate, transformers 4.x loading); CI runs them after `make test`
 	$(PY) -m pytest -q -m slow
 
 test-all: $(STAMP) ## every test, slow ones included

@@ -264,3 +264,11 @@ def test_a_card_without_calibration_has_no_reliability_figure(tmp_path: Path) ->
     claims = ModelCard.load(_write(tmp_path / "claims", task="claims", metrics={}))
     assert claims.data.widget == [{"text": TASKS["claims"]["example"]}]
     assert _linked_images(claims.text) == {} and not (tmp_path / "claims" / "f1_by_type.png").exists()
+
+
+def test_the_card_says_which_sub_words_carried_labels_and_the_tested_transformers_range(tmp_path: Path) -> None:
+    first = ModelCard.load(_write(tmp_path / "first")).text
+    every = ModelCard.load(_write(tmp_path / "all", config={**CONFIG, "train": {"label_subwords": "all"}})).text
+    assert "only the first sub-word of each word carries a label" in first
+    assert "every sub-word carries its word's label" in every and "only the first sub-word" not in every
+    assert "Loads with transformers 4.45-4.57 and 5.x (tested" in every.split("## Framework versions")[1]

@@ -216,3 +216,11 @@ def test_the_card_figures_are_uploaded(tmp_path: Path, no_saved_token: None, hf_
         (folder / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     planned = [line.split(" (")[0] for line in push(folder, "acme/camelbert-msa-ner", dry_run=True)]
     assert {F1_CHART, RELIABILITY_CHART} <= set(planned)
+
+
+def test_a_folder_transformers_4_cannot_load_is_refused_with_the_command_that_fixes_it(
+    tmp_path: Path, no_saved_token: None, hf_api_forbidden: None
+) -> None:
+    folder = _make_folder(tmp_path / "m", {**MODEL_FILES, "tokenizer_config.json": '{"tokenizer_class": "TokenizersBackend"}'})
+    with pytest.raises(PushError, match=r"transformers 4\.x could not load it .*python -m train portable"):
+        push(folder, "acme/model", dry_run=True)

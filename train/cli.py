@@ -8,6 +8,7 @@ python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
+python -m train portable MODEL_DIR..             re-save older model folders for transformers 4.x
 
 Exit status: 0 done; 1 tag skipped some inputs (each named in a warning) and wrote the rest; 2 an
 error the one-line message explains (bad input or config, nothing usable, tag --strict) or bad usage.
@@ -124,6 +125,16 @@ def cmd_push(args: argparse.Namespace) -> None:
         print(line)
 
 
+def cmd_portable(args: argparse.Namespace) -> None:
+    from train.portable import make_portable
+
+    for folder in args.model_dirs:
+        if not (Path(folder) / "tokenizer.json").is_file():
+            raise UserError(f"{folder}: no tokenizer.json; pass a model folder written by fit (runs/NAME/model)")
+        fixed = make_portable(folder)
+        print(f"{folder}: " + ("; ".join(f"fixed: {problem}" for problem in fixed) or "already loads in transformers 4.x"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -226,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
     push.add_argument("--private", action="store_true", help="create the repo private")
     push.set_defaults(run=cmd_push)
+
+    portable = commands.add_parser(
+        "portable",
+        help="re-save a model folder's tokenizer files so that transformers 4.45+ loads it too",
+        description="Rewrite, in place, the tokenizer files of folders written by older versions of the project "
+        "(fit now writes them so); the weights and the tokens are unchanged.",
+    )
+    portable.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR", help="model folders written by fit")
+    portable.set_defaults(run=cmd_portable)
     return parser
 
 

@@ -181,6 +181,12 @@ class TrainConfig(Strict):
         description="fast engine: the probability of every dropout layer while training (hidden, attention, "
         "classifier); None keeps the base model's",
     )
+    label_subwords: Literal["first", "all"] = Field(
+        "first",
+        description="which sub-words of a word carry its training label: first (evaluation's reading), or all "
+        "(a continuation gets I-X for B-X, run_ner.py's label_all_tokens), so that pipeline(aggregation_strategy="
+        "'simple') returns whole words; evaluation stays on first sub-words",
+    )
     empty_fraction: float = Field(
         1.0,
         gt=0,

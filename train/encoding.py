@@ -1,12 +1,19 @@
-"""Words -> model inputs with first-sub-word labels, split into windows the model can take.
+"""Words -> model inputs with sub-word labels, split into windows the model can take.
 
 A sentence longer than the model's window is cut at word boundaries into several windows; every
 window records the sentence row and the index of each word's first sub-word, so predictions are
 merged back to one label per word. Training and inference share this code.
+
+Training labels the first sub-word of each word (``train.label_subwords: first``) or every sub-word
+(``all``, the ``label_all_tokens`` of transformers' run_ner.py: a continuation sub-word gets its word's
+tag with ``B-`` turned into ``I-``), so that a plain ``pipeline(..., aggregation_strategy="simple")``,
+which groups sub-words by their own predictions, returns whole words. Evaluation stays word-level,
+on first sub-words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerFast
@@ -48,21 +55,37 @@ def build_windows(tokenizer: PreTrainedTokenizerFast, sentences: list[list[str]]
     return windows
 
 
-def window_labels(window: Window, tags: list[int]) -> list[int]:
-    """The sentence's tag of each word at its first sub-word in the window; ``IGNORE`` elsewhere."""
+def continuation_tags(names: Sequence[str]) -> dict[int, int]:
+    """Tag id -> the tag id of a word's continuation sub-words: ``B-X`` -> ``I-X``, every other tag itself."""
+    index = {name: i for i, name in enumerate(names)}
+    return {i: index.get(f"I-{name[2:]}", i) if name.startswith("B-") else i for i, name in enumerate(names)}
+
+
+def window_labels(window: Window, tags: list[int], continuation: dict[int, int] | None = None) -> list[int]:
+    """The sentence's tag of each word at its first sub-word in the window; with ``continuation``
+    (:func:`continuation_tags`), its continuation tag at the word's other sub-words; ``IGNORE`` elsewhere."""
     labels = [IGNORE] * len(window.input_ids)
-    for word, position in window.first_subword.items():
-        labels[position] = tags[word]
+    starts = sorted(window.first_subword.items(), key=lambda item: item[1])
+    ends = [position for _, position in starts[1:]] + [len(window.input_ids) - 1]  # the next word, else [SEP]
+    for (word, start), end in zip(starts, ends):
+        labels[start] = tags[word]
+        if continuation is not None:
+            labels[start + 1 : end] = [continuation[tags[word]]] * (end - start - 1)
     return labels
 
 
 def training_features(
-    tokenizer: PreTrainedTokenizerFast, sentences: list[list[str]], tags: list[list[int]], max_length: int
+    tokenizer: PreTrainedTokenizerFast,
+    sentences: list[list[str]],
+    tags: list[list[int]],
+    max_length: int,
+    continuation: dict[int, int] | None = None,
 ) -> dict[str, list]:
-    """Columns ``input_ids``, ``labels`` (first sub-word of each word, else -100) and ``length``."""
+    """Columns ``input_ids``, ``labels`` (first sub-word of each word, with ``continuation`` every sub-word,
+    else -100: :func:`window_labels`) and ``length``."""
     columns: dict[str, list] = {"input_ids": [], "labels": [], "length": []}
     for window in build_windows(tokenizer, sentences, max_length):
         columns["input_ids"].append(window.input_ids)
-        columns["labels"].append(window_labels(window, tags[window.row]))
+        columns["labels"].append(window_labels(window, tags[window.row], continuation))
         columns["length"].append(len(window.input_ids))
     return columns

@@ -1,11 +1,12 @@
 """``fit(config)``: fine-tune a token classifier with the transformers ``Trainer`` (on accelerate).
 
 Reads only the prepared dataset (``train.dataset.load_prepared``), keeps the rows annotated in the
-task's layer, trains with dynamic padding and first-sub-word labels, evaluates on validation every
-epoch, keeps the best checkpoint by validation F1 (strict seqeval), stops early, resumes from the newest
-whole checkpoint after a kill (:mod:`train.checkpoints`), then writes the model folder atomically with
-its evaluation and card. ``train.engine: fast`` runs the loop of :mod:`train.engine` instead, with its
-own checkpoints in the same folder.
+task's layer, trains with dynamic padding and first-sub-word labels (or every sub-word's:
+``train.label_subwords``), evaluates on validation every epoch, keeps the best checkpoint by validation
+F1 (strict seqeval), stops early, resumes from the newest whole checkpoint after a kill
+(:mod:`train.checkpoints`), then writes the model folder atomically with its evaluation and card
+(loadable by transformers 4.45 and later too). ``train.engine: fast`` runs the loop of
+:mod:`train.engine` instead, with its own checkpoints in the same folder.
 
 Run folder (``train.output_dir``)::
 
@@ -40,7 +41,7 @@ from train.articles import DataError
 from train.checkpoints import FAST_FILES, TRAINER_FILES, CheckpointError, checkpoint_folders, mark_complete, newest_whole
 from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.dataset import load_prepared, task_splits
-from train.encoding import IGNORE, training_features
+from train.encoding import IGNORE, continuation_tags, training_features
 from train.engine import EngineSettings, pad_multiple, step_line, train_model
 from train.evaluation import evaluate_folder, predict_split
 from train.io import atomic_directory
@@ -48,13 +49,15 @@ from train.killpoints import kill_point
 from train.labels import TAG_COLUMNS, tag_names
 from train.metrics import compute_seqeval
 from train.modeling import load_base, resolve_base
+from train.portable import save_tokenizer
 
 log = logging.getLogger(__name__)
 
 
-def encode(part: Dataset, name: str, tokenizer, column: str, max_length: int) -> Dataset:
+def encode(part: Dataset, name: str, tokenizer, column: str, max_length: int, continuation=None) -> Dataset:
+    """``training_features`` of a split; ``continuation`` (train only) labels continuation sub-words too."""
     return part.map(
-        lambda batch: training_features(tokenizer, batch["tokens"], batch[column], max_length),
+        lambda batch: training_features(tokenizer, batch["tokens"], batch[column], max_length, continuation),
         batched=True,
         remove_columns=part.column_names,
         keep_in_memory=True,
@@ -216,7 +219,13 @@ def fit(config: RunConfig) -> Path:
     set_seed(config.train.seed)  # before the classifier head (or the tiny model) is initialised
     tokenizer, model = load_base(config.model, names, texts)
     max_length = tokenizer.model_max_length
-    encoded = DatasetDict({name: encode(part, name, tokenizer, column, max_length) for name, part in dataset.items()})
+    continuation = continuation_tags(names) if config.train.label_subwords == "all" else None  # train split only
+    encoded = DatasetDict(
+        {
+            name: encode(part, name, tokenizer, column, max_length, continuation if name == "train" else None)
+            for name, part in dataset.items()
+        }
+    )
     train = train_fast if config.train.engine == "fast" else train_with_trainer
     trained = train(config, dataset, encoded, names, tokenizer, model)
     model_dir = config.path(config.train.output_dir) / "model"
@@ -240,7 +249,7 @@ def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict,
     with atomic_directory(model_dir) as tmp:
         model.config.task = config.train.task
         model.save_pretrained(str(tmp))
-        tokenizer.save_pretrained(str(tmp))
+        save_tokenizer(tokenizer, tmp)  # loadable by transformers 4.45+ too (train/portable.py)
         save_config(config, tmp)
         evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
         kill_point("model-folder")

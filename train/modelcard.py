@@ -53,6 +53,9 @@ TASKS: dict[str, dict[str, str]] = {
     },
 }
 
+# tests/test_compat.py loads the folders fit writes, and runs the usage code below, in these versions.
+TESTED_RANGE = "Loads with transformers 4.45-4.57 and 5.x (tested, with the `pipeline` example above)."
+
 RECORDS_USAGE = """
 
 Whole articles into normalized claim records (value, bounds, approximate, vague, kind, unit, what is
@@ -358,6 +361,7 @@ def _body(
     calibrated = calibrated_split(metrics)
     limitations = [f"- {item}" for item in _COMMON_LIMITATIONS + TASK_LIMITATIONS[task]]
     version_lines = [f"- {library} {version}" for library, version in versions.items()]
+    version_lines.append(f"\n{TESTED_RANGE}")
     citations = [_CAMELBERT_BIBTEX]
     if any("anercorp" in s["name"].lower() for s in data_sources):
         citations += [_ANERCORP_BIBTEX, _CAMEL_TOOLS_BIBTEX]
@@ -372,8 +376,15 @@ def _body(
         "The sources of the dataset the model was trained and evaluated on, with the split each went to:\n\n"
         + "\n".join(source_lines),
         "## Training procedure",
-        f"Fine-tuned from `{base_model}` for token classification; only the first sub-word of each word "
-        "carries a label during training.\n\n" + procedure,
+        f"Fine-tuned from `{base_model}` for token classification; "
+        + (
+            "every sub-word carries its word's label during training (`I-` after the first), so that "
+            '`aggregation_strategy="simple"` returns whole words more often; scores read the first sub-word.'
+            if config.get("train", {}).get("label_subwords") == "all"
+            else "only the first sub-word of each word carries a label during training."
+        )
+        + "\n\n"
+        + procedure,
         "## Evaluation",
         "Entity-level micro scores computed with [seqeval](https://github.com/chakki-works/seqeval) on words. "
         '**Strict** (`mode="strict", scheme=IOB2`) counts an entity only when its tags form a valid IOB2 chunk '

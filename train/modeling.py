@@ -3,7 +3,8 @@
 The text normalization the base model was pretrained with (CAMeLBERT: no diacritics, no tatweel), and
 digits of every script read as 0-9, are put into the tokenizer's own normalizer, so training, ``tag``
 and a plain ``pipeline(...)`` all apply it, and offsets still index the original text. Such a
-tokenizer is saved as a ``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is.
+tokenizer is saved as a ``PreTrainedTokenizerFast``: its ``tokenizer.json`` is loaded back as is
+(``train.portable.save_tokenizer``, in transformers 4.x too).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import torch
 from huggingface_hub import constants, try_to_load_from_cache
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
-from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
+from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordLevel, WordPiece
 from tokenizers.trainers import WordLevelTrainer
 from transformers import (
@@ -32,6 +33,7 @@ from transformers import (
 from train.config import ModelConfig, NormalizeConfig, resolve_path
 from train.errors import UserError
 from train.labels import bio_labels, entity_labels
+from train.portable import warn_if_not_portable
 from train.text import DIACRITICS, DIGIT_SCRIPTS, TATWEEL
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -115,6 +117,7 @@ def train_tiny_tokenizer(texts: Iterable[str], vocab_size: int) -> PreTrainedTok
     pieces += [w for w in words if w not in known][: max(0, vocab_size - len(pieces))]
     backend = Tokenizer(WordPiece({piece: i for i, piece in enumerate(pieces)}, unk_token="[UNK]"))
     backend.normalizer, backend.pre_tokenizer = normalizer, pre_tokenizers.BertPreTokenizer()
+    backend.decoder = decoders.WordPiece()  # transformers 4.45's pipeline decodes words with it
     backend.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
@@ -198,6 +201,8 @@ def load_trained(name: str | Path, task: str | None = None) -> tuple[PreTrainedT
         raise ModelLoadError(f"{name}: cannot load a token-classification model: {str(error).splitlines()[0]}") from None
     if task is not None:
         _check_task(str(name), model, task)
+    if folder.is_dir():
+        warn_if_not_portable(folder)
     model.to("cuda" if torch.cuda.is_available() else "cpu")
     return tokenizer, model
 

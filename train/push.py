@@ -18,6 +18,7 @@ from huggingface_hub.utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, 
 
 from train.errors import UserError
 from train.modelcard import set_card_repo_id
+from train.portable import portability_problems
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,8 @@ def push(
     The card's usage snippet is pointed at ``repo_id`` first (not in a dry run). Returns the uploaded
     (with ``dry_run``: the to-be-uploaded) files as ``"path (size)"`` lines, sorted by path, for the
     caller to print. Raises ``PushError`` before touching the network when
-    no token is available (unless ``dry_run``), the repo id is invalid or the folder is incomplete.
+    no token is available (unless ``dry_run``), the repo id is invalid, the folder is incomplete or
+    transformers 4.x could not load it (``python -m train portable`` re-saves it).
     """
     resolved = None
     if not dry_run:
@@ -121,6 +123,11 @@ def push(
     if not model_dir.is_dir():
         raise PushError(f"{model_dir} is not a directory.")
 
+    if problems := portability_problems(model_dir):
+        raise PushError(
+            f"{model_dir}: transformers 4.x could not load it ({'; '.join(problems)}); "
+            f"re-save it first: python -m train portable {model_dir}"
+        )
     if not dry_run:
         set_card_repo_id(model_dir, repo_id)
     plan = upload_plan(model_dir)
