@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	@# torch 2.13.0 first, only where none is installed: pip's default build, or TORCH_INDEX's (e.g. the CPU index)
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,onnx]'
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)

@@ -5,6 +5,7 @@ python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> s
 python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
 python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
+python -m train export MODEL_DIR OUT_DIR [--int8]  a model folder -> an ONNX folder (tag --backend onnx)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
 """
@@ -79,7 +80,22 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_tag(args: argparse.Namespace) -> None:
     from train.tagging import tag_files
 
-    tag_files(args.files, ner=args.ner, claims=args.claims, output=args.output, table=args.table, batch_size=args.batch_size)
+    tag_files(
+        args.files,
+        ner=args.ner,
+        claims=args.claims,
+        output=args.output,
+        table=args.table,
+        batch_size=args.batch_size,
+        backend=args.backend,
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from train.export import export_onnx
+
+    output = export_onnx(args.model_dir, args.out_dir, int8=args.int8, overwrite=args.overwrite)
+    print(f"{'int8' if args.int8 else 'fp32'} ONNX model written to {_shown(output.resolve())}")
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
@@ -149,7 +165,25 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--output", "-o", help="JSONL output file (default: stdout)")
     tag.add_argument("--table", action="store_true", help="also print the claims as a table (to stderr without -o)")
     tag.add_argument("--batch-size", type=int, default=64, help="windows per batch (default: %(default)s)")
+    tag.add_argument(
+        "--backend",
+        choices=["torch", "onnx"],
+        default="torch",
+        help="torch, or onnx: folders written by `export`, run by onnxruntime (the [onnx] extra) (default: %(default)s)",
+    )
     tag.set_defaults(run=cmd_tag)
+
+    export = commands.add_parser(
+        "export",
+        help="export a model folder to ONNX (for tag --backend onnx and onnxruntime)",
+        description="Write OUT_DIR: model.onnx (dynamic batch and sequence axes), the tokenizer, config.json and the "
+        "model card; written whole or not at all. Needs the [onnx] extra: pip install 'arabic-claims-train[onnx]'.",
+    )
+    export.add_argument("model_dir", help="a model folder written by fit (runs/NAME/model) or a hub id")
+    export.add_argument("out_dir", help="the ONNX folder to write")
+    export.add_argument("--int8", action="store_true", help="int8 weights (onnxruntime dynamic quantization)")
+    export.add_argument("--overwrite", action="store_true", help="replace OUT_DIR if it exists (default: refuse)")
+    export.set_defaults(run=cmd_export)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
     quantity.add_argument("text")

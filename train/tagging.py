@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
 STDIN = "-"
+BACKENDS = ("torch", "onnx")
 
 
 @dataclass
@@ -89,12 +90,18 @@ def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
 
 
 class ModelTagger:
-    """One token-classification model folder, applied word by word to sentences."""
+    """One token-classification model folder, applied word by word to sentences; ``backend="onnx"``: a
+    folder written by ``export``, run by onnxruntime."""
 
-    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None) -> None:
-        from train.modeling import load_trained
+    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None, backend: str = "torch") -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if backend == "onnx":
+            from train.export import load_onnx as load
+        else:
+            from train.modeling import load_trained as load
 
-        self.tokenizer, self.model = load_trained(folder, task)
+        self.tokenizer, self.model = load(folder, task)
         self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
 
@@ -127,17 +134,20 @@ class ModelTagger:
 
 class Tagger:
     """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
-    article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
-    or hub ids of published models; without ``claims`` the rule tagger finds the claims.
+        article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
+        or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``backend="onnx"``
+    runs folders written by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra).
 
-        tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
-        [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
-        record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
+            tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
+            [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+            record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
     """
 
-    def __init__(self, ner: str | Path | None = None, claims: str | Path | None = None, batch_size: int = 64) -> None:
-        self.ner = ModelTagger(ner, batch_size, "ner") if ner else None
-        self.claims = ModelTagger(claims, batch_size, "claims") if claims else None
+    def __init__(
+        self, ner: str | Path | None = None, claims: str | Path | None = None, batch_size: int = 64, backend: str = "torch"
+    ) -> None:
+        self.ner = ModelTagger(ner, batch_size, "ner", backend) if ner else None
+        self.claims = ModelTagger(claims, batch_size, "claims", backend) if claims else None
 
     def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
         """Records for plain article texts, with the given ``ids`` (default ``"0"``, ``"1"``, ... in order)."""
@@ -222,7 +232,14 @@ def claims_table(records: list[dict]) -> str:
 
 
 def tag_files(
-    inputs: list[str], *, ner: str | None, claims: str | None, output: str | None, table: bool, batch_size: int = 64
+    inputs: list[str],
+    *,
+    ner: str | None,
+    claims: str | None,
+    output: str | None,
+    table: bool,
+    batch_size: int = 64,
+    backend: str = "torch",
 ) -> list[dict]:
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
@@ -237,7 +254,7 @@ def tag_files(
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size).tag_documents(documents)
+    records = Tagger(ner, claims, batch_size, backend).tag_documents(documents)
     if output:
         atomic_write_jsonl(Path(output), records)
         log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
