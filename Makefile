@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint test test-slow test-all bench bench-quality bench-onnx bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -76,6 +76,9 @@ bench: $(STAMP) ## CPU benchmarks against the run_ner.py recipe (bench/)
 bench-quality: $(STAMP) ## F1 and time to quality: project vs run_ner.py recipe, mini BERT, 3 seeds (long on CPU)
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m bench.quality
+
+bench-onnx: $(STAMP) ## torch vs ONNX fp32 vs int8 on the CPU: label agreement, F1, articles/s (needs make mini, claims-mini)
+	$(PY) -m bench.onnx
 
 bench-gpu-prep: $(STAMP) ## write bench/data/ (encoded ANERcorp, mini BERT) for bench/gpu.sh; carry it to the GPU
 	$(PY) -m train data configs/mini.yaml
