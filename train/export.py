@@ -15,7 +15,10 @@ written whole or not at all (:func:`train.io.atomic_directory`); an existing one
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import torch
@@ -123,6 +126,29 @@ def _probe(model, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     return ids, mask
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """The exporter's chatter kept out of the output (a line per deduplicated weight at INFO, warnings
+    on axis names, FutureWarnings, torchvision missing, onnxruntime's advice to pre-process before
+    quantizing, given on the root logger); its errors still come through."""
+    loggers = [logging.getLogger(name) for name in ("onnx_ir", "onnxscript", "torch.onnx")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    root = logging.getLogger()
+    advice = logging.Filter("onnxruntime")  # passes only records of the 'onnxruntime' loggers: drops the root's own
+    root.addFilter(advice)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            yield
+    finally:
+        root.removeFilter(advice)
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 def _export_fp32(model, pad_id: int, path: Path) -> None:
     """``model`` as ONNX at ``path``, checked against torch on the probe batch."""
     for module, purpose in (("onnx", "export"), ("onnxscript", "export"), ("onnxruntime", "export (its check)")):
@@ -130,17 +156,18 @@ def _export_fp32(model, pad_id: int, path: Path) -> None:
     wrapped = _Logits(model).eval()
     ids, mask = _probe(model, pad_id)
     batch, sequence = torch.export.Dim("batch"), torch.export.Dim("sequence")
-    program = torch.onnx.export(
-        wrapped,
-        (ids, mask),
-        input_names=list(INPUTS),
-        output_names=["logits"],
-        dynamo=True,
-        dynamic_shapes={"input_ids": {0: batch, 1: sequence}, "attention_mask": {0: batch, 1: sequence}},
-        external_data=False,
-        verbose=False,
-    )
-    program.save(str(path))
+    with _quiet():
+        program = torch.onnx.export(
+            wrapped,
+            (ids, mask),
+            input_names=list(INPUTS),
+            output_names=["logits"],
+            dynamo=True,
+            dynamic_shapes={"input_ids": {0: batch, 1: sequence}, "attention_mask": {0: batch, 1: sequence}},
+            external_data=False,
+            verbose=False,
+        )
+        program.save(str(path))
     with torch.inference_mode():
         expected = wrapped(ids, mask)
     got = OnnxModel(path, model.config)(ids, mask)
@@ -190,7 +217,8 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, int8: bool = Fals
         if int8:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            quantize_dynamic(fp32, tmp / MODEL_FILE, weight_type=QuantType.QInt8)
+            with _quiet():
+                quantize_dynamic(fp32, tmp / MODEL_FILE, weight_type=QuantType.QInt8)
             fp32.unlink()
             OnnxModel(tmp / MODEL_FILE, model.config)  # it loads, or nothing is written
         tokenizer.save_pretrained(tmp)
