@@ -134,13 +134,13 @@ class ModelTagger:
 
 class Tagger:
     """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
-        article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
-        or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``backend="onnx"``
+    article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
+    or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``backend="onnx"``
     runs folders written by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra).
 
-            tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
-            [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
-            record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
+        tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
+        [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+        record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
     """
 
     def __init__(
@@ -254,7 +254,7 @@ def tag_files(
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size, backend).tag_documents(documents)
+    records = Tagger(ner, claims, batch_size, backend=backend).tag_documents(documents)
     if output:
         atomic_write_jsonl(Path(output), records)
         log.info("%d articles tagged (%d files skipped) -> %s", len(records), len(skipped), output)
