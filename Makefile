@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint compat-envs test test-slow test-all bench bench-rules bench-quality bench-gpu-prep push clean
+.PHONY: help setup data silver train train-ner train-claims smoke mini claims-mini tag lint compat-envs test test-slow test-all bench bench-rules bench-quality bench-onnx bench-gpu-prep push clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	@# torch 2.13.0 first, only where none is installed: pip's default build, or TORCH_INDEX's (e.g. the CPU index)
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,onnx]'
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
@@ -87,6 +87,9 @@ bench-rules: $(STAMP) ## rule tagger scaling: unpunctuated text of 2k..1M charac
 bench-quality: $(STAMP) ## F1 and time to quality: project vs run_ner.py recipe, mini BERT, 3 seeds (long on CPU)
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m bench.quality
+
+bench-onnx: $(STAMP) ## torch vs ONNX fp32 vs int8 on the CPU: label agreement, F1, articles/s (needs make mini, claims-mini)
+	$(PY) -m bench.onnx
 
 bench-gpu-prep: $(STAMP) ## write bench/data/ (encoded ANERcorp, mini BERT) for bench/gpu.sh; carry it to the GPU
 	$(PY) -m train data configs/mini.yaml

@@ -6,6 +6,7 @@ python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the
 python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
 python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of another data config
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
+python -m train export MODEL_DIR OUT_DIR [--int8]  a model folder -> an ONNX folder (tag --backend onnx)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
 python -m train portable MODEL_DIR..             re-save older model folders for transformers 4.x
@@ -109,7 +110,15 @@ def cmd_tag(args: argparse.Namespace) -> int:
         output_format=args.format,
         min_score=args.min_score,
         thresholds=args.thresholds,
+        backend=args.backend,
     ).exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from train.export import export_onnx
+
+    output = export_onnx(args.model_dir, args.out_dir, int8=args.int8, overwrite=args.overwrite)
+    print(f"{'int8' if args.int8 else 'fp32'} ONNX model written to {_shown(output.resolve())}")
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
@@ -221,7 +230,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="YAML of the least score per label (PERS, LOC, ORG, MISC, QTY, ENT, TIME) and min_score for the rest; "
         "--min-score replaces its min_score",
     )
+    tag.add_argument(
+        "--backend",
+        choices=["torch", "onnx"],
+        default="torch",
+        help="torch, or onnx: folders written by `export`, run by onnxruntime (the [onnx] extra) (default: %(default)s)",
+    )
     tag.set_defaults(run=cmd_tag)
+
+    export = commands.add_parser(
+        "export",
+        help="export a model folder to ONNX (for tag --backend onnx and onnxruntime)",
+        description="Write OUT_DIR: model.onnx (dynamic batch and sequence axes), the tokenizer, config.json and the "
+        "model card; written whole or not at all. Needs the [onnx] extra: pip install 'arabic-claims-train[onnx]'.",
+    )
+    export.add_argument("model_dir", help="a model folder written by fit (runs/NAME/model) or a hub id")
+    export.add_argument("out_dir", help="the ONNX folder to write")
+    export.add_argument("--int8", action="store_true", help="int8 weights (onnxruntime dynamic quantization)")
+    export.add_argument("--overwrite", action="store_true", help="replace OUT_DIR if it exists (default: refuse)")
+    export.set_defaults(run=cmd_export)
 
     quantity = commands.add_parser("quantity", help="normalize one Arabic quantity expression")
     quantity.add_argument("text")

@@ -1,10 +1,12 @@
 """Batched prediction of one label per word for many sentences: sorted by length, padded to the
 longest window of each batch (rounded up to a multiple of 8 on CUDA only), under
-``torch.inference_mode``, merged back from windows to sentences."""
+``torch.inference_mode``, merged back from windows to sentences. Two backends behind the same
+predictor: a torch model, or an exported ONNX model run by onnxruntime (:class:`train.export.OnnxModel`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
 from tqdm.auto import tqdm
@@ -13,9 +15,12 @@ from transformers import PreTrainedModel, PreTrainedTokenizerFast
 from train.encoding import Window, build_windows
 from train.engine import attention_mask, collate, pad_multiple
 
+if TYPE_CHECKING:
+    from train.export import OnnxModel
+
 
 def predict_words(
-    model: PreTrainedModel,
+    model: PreTrainedModel | OnnxModel,
     tokenizer: PreTrainedTokenizerFast,
     sentences: list[list[str]],
     *,
@@ -30,7 +35,7 @@ def predict_words(
 
 
 def predict_windows(
-    model: PreTrainedModel,
+    model: PreTrainedModel | OnnxModel,
     windows: Sequence[Window],
     sentence_lengths: Sequence[int],
     pad_id: int,
@@ -40,20 +45,25 @@ def predict_windows(
 ) -> list[list[tuple[str, float]]]:
     """:func:`predict_words` from windows encoded beforehand (``sentence_lengths``: words per sentence),
     with the labels of ``model.config.id2label``; the model runs in its own dtype, or under the caller's
-    autocast."""
+    autocast; an :class:`~train.export.OnnxModel` runs on the CPU and always gets the 2D mask."""
     id2label = model.config.id2label
     results = [[("O", 1.0)] * n for n in sentence_lengths]
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids), reverse=True)
-    device = next(model.parameters()).device
+    on_torch = isinstance(model, torch.nn.Module)
+    device = next(model.parameters()).device if on_torch else torch.device("cpu")
     multiple = pad_multiple("auto", cuda=device.type == "cuda")
-    model.eval()
+    if on_torch:
+        model.eval()
     batches = range(0, len(order), batch_size)
     with torch.inference_mode():
         for begin in tqdm(batches, desc="predict", disable=not progress, unit="batch"):
             batch = [windows[i] for i in order[begin : begin + batch_size]]
             inputs = collate([torch.tensor(w.input_ids) for w in batch], None, pad_id, multiple)
-            mask = attention_mask(model, inputs["attention_mask"].to(device), [len(w.input_ids) for w in batch])
-            logits = model(input_ids=inputs["input_ids"].to(device), attention_mask=mask).logits
+            if on_torch:
+                mask = attention_mask(model, inputs["attention_mask"].to(device), [len(w.input_ids) for w in batch])
+                logits = model(input_ids=inputs["input_ids"].to(device), attention_mask=mask).logits
+            else:
+                logits = model(inputs["input_ids"], inputs["attention_mask"])
             probabilities, labels = logits.float().softmax(-1).max(-1)
             probabilities, labels = probabilities.cpu().tolist(), labels.cpu().tolist()
             for i, window in enumerate(batch):

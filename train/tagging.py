@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
 STDIN = "-"
+BACKENDS = ("torch", "onnx")
 
 
 @dataclass
@@ -123,12 +124,18 @@ class Tagged:
 
 
 class ModelTagger:
-    """One token-classification model folder, applied word by word to sentences."""
+    """One token-classification model folder, applied word by word to sentences; ``backend="onnx"``: a
+    folder written by ``export``, run by onnxruntime."""
 
-    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None) -> None:
-        from train.modeling import load_trained
+    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None, backend: str = "torch") -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if backend == "onnx":
+            from train.export import load_onnx as load
+        else:
+            from train.modeling import load_trained as load
 
-        self.tokenizer, self.model = load_trained(folder, task)
+        self.tokenizer, self.model = load(folder, task)
         self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
 
@@ -159,7 +166,8 @@ class Tagger:
     article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
     or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``thresholds``
     (:class:`train.scoring.Thresholds`, or a mapping of its keys such as ``{"min_score": 0.5, "MISC": 0.8}``)
-    drops what scores below them; without it everything is kept.
+    drops what scores below them; without it everything is kept. ``backend="onnx"`` runs folders written
+    by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra).
 
         tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
         [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
@@ -172,9 +180,10 @@ class Tagger:
         claims: str | Path | None = None,
         batch_size: int = 64,
         thresholds: Thresholds | dict | None = None,
+        backend: str = "torch",
     ) -> None:
-        self.ner = ModelTagger(ner, batch_size, "ner") if ner else None
-        self.claims = ModelTagger(claims, batch_size, "claims") if claims else None
+        self.ner = ModelTagger(ner, batch_size, "ner", backend) if ner else None
+        self.claims = ModelTagger(claims, batch_size, "claims", backend) if claims else None
         self.thresholds = Thresholds.model_validate(thresholds or {})
 
     def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
@@ -274,6 +283,7 @@ def tag_files(
     output_format: str = "jsonl",
     min_score: float | None = None,
     thresholds: str | None = None,
+    backend: str = "torch",
 ) -> Tagged:
     """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
     ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
@@ -300,7 +310,7 @@ def tag_files(
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size, limits).tag_documents(documents)
+    records = Tagger(ner, claims, batch_size, limits, backend=backend).tag_documents(documents)
     if output_format != "jsonl":
         from train.annotation_formats import model_version, write_tagged
 
