@@ -44,9 +44,9 @@ smoke: $(STAMP) ## offline: tiny BERT for both tasks on seed + fixtures, then ta
 	$(PY) -m train fit configs/tiny.yaml train.task=claims
 	$(PY) -m train tag --ner runs/tiny-ner/model --claims runs/tiny-claims/model seeds/ -o runs/tag/seeds.jsonl --table
 
-mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (configs/mini.yaml)
+mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (configs/mini.yaml) [ARGS="key=value ..."]
 	$(PY) -m train data configs/mini.yaml
-	$(PY) -m train fit configs/mini.yaml
+	$(PY) -m train fit configs/mini.yaml $(ARGS)
 
 claims-mini: data ## offline claims check: the mini BERT on silver + augmented claims, against the rules on gold test
 	$(PY) -m train fit configs/claims-mini.yaml
