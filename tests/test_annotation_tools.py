@@ -220,3 +220,18 @@ def test_model_version_names_the_run_folder_or_the_rules(tmp_path: Path) -> None
     (tmp_path / "mini" / "model").mkdir(parents=True)
     assert model_version(str(tmp_path / "mini" / "model"), None) == "ner=mini claims=rules"
     assert model_version(None, "org/arabic-claims") == "claims=org/arabic-claims"  # a hub id, whole
+
+
+def test_link_scores_reach_the_pre_annotations_and_unpaired_surrogates_are_refused(tmp_path: Path) -> None:
+    claim = {"start": 4, "end": 8, "score": 0.9, "entity_start": 9, "entity_end": 17, "entity_score": 0.8}
+    claim |= {"time_start": None, "time_end": None, "time_score": None}
+    scores = {span.label: score for span, score in record_spans({"entities": [], "claims": [claim]})}
+    assert scores == {"QTY": 0.9, "ENT": 0.8}
+    bad = "وصل \ud800 مئات"
+    tasks = tmp_path / "export.json"
+    tasks.write_text(json.dumps([ls_task(3, [ls_result(0, 3, "LOC")], text=bad)]), encoding="utf-8")
+    doccano = tmp_path / "export.jsonl"
+    doccano.write_text(json.dumps({"id": 4, "text": bad, "label": []}) + "\n", encoding="utf-8")
+    for read, path, where in ((read_label_studio, tasks, "task 3"), (read_doccano, doccano, "doccano id 4")):
+        with pytest.raises(DataError, match=f"{where}.*unpaired surrogate"):
+            read(path, ("ner", "claims"))

@@ -49,6 +49,10 @@ def test_export_writes_what_a_downstream_app_needs(ner_model: Path, onnx_models:
     assert config["id2label"] == json.loads((ner_model / "config.json").read_text(encoding="utf-8"))["id2label"]
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert card.startswith((ner_model / "README.md").read_text(encoding="utf-8").rstrip("\n")) and "## ONNX export" in card
+    linked = [name for name in ("f1_by_type.png", "reliability.png") if f"]({name})" in card]
+    assert linked and all((folder / name).is_file() for name in linked), "the figures the card links travel with it"
+    tokenizer_config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+    assert tokenizer_config["tokenizer_class"] == "PreTrainedTokenizerFast", "loadable by transformers 4.x, as model/ is"
 
     import onnxruntime as ort
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
 
 from train.articles import DataError
 from train.cli import main
+from train.config import load_config
 from train.readers import read_conll, read_jsonl, read_standoff
-from train.readers.decoding import decode, read_lines
+from train.readers.decoding import decode, read_lines, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC = "قال المتحدث إن نحو 6500 شخص غادروا المنطقة"
@@ -28,8 +30,15 @@ def test_a_cp1256_file_names_the_file_line_byte_and_the_fix(tmp_path: Path) -> N
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path}:2: not utf-8 text (byte 47 is 0x")
-    assert f"iconv -f cp1256 -t utf-8 {path} > {path}.utf8" in message and "encoding: cp1256" in message
+    assert f"iconv -f cp1256 -t utf-8 {path} > {tmp_path / 'legacy.utf8.jsonl'}" in message and "encoding: cp1256" in message
     assert [a.text for a in read_jsonl(path, ("claims",), encoding="cp1256")] == ["ok", ARABIC]
+
+
+def test_the_line_of_a_bad_byte_counts_every_kind_of_line_break(tmp_path: Path) -> None:
+    path = tmp_path / "old-mac.txt"
+    path.write_bytes("أول\rثان\r\n".encode() + ARABIC.encode("cp1256"))
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:3: not utf-8 text"):
+        read_text(path)
 
 
 def test_a_binary_file_is_named_as_binary(tmp_path: Path) -> None:
@@ -159,4 +168,19 @@ def test_tag_names_a_cp1256_text_file_with_the_fix(tmp_path: Path, caplog: pytes
         assert main(["tag", str(legacy), str(good)]) == 1
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warning.startswith(f"skipped {legacy}:1: not utf-8 text (byte 0 is 0x")
-    assert f"iconv -f cp1256 -t utf-8 {legacy} > {legacy}.utf8" in warning
+    assert f"iconv -f cp1256 -t utf-8 {legacy} > {tmp_path / 'legacy.utf8.txt'}" in warning
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARABIC, encoding="utf-8")
+    assert main(["tag", str(article), "-o", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and str(tmp_path) in error and "Traceback" not in error
+
+
+def test_a_config_in_cp1256_names_the_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "legacy.yaml"
+    config.write_bytes("data:\n  output: runs/x  # بيانات\n".encode("cp1256"))
+    with pytest.raises(DataError, match=rf"^{re.escape(str(config))}:2: not utf-8 text"):
+        load_config(config)

@@ -93,7 +93,8 @@ def record_spans(record: dict) -> list[tuple[Span, float | None]]:
     """The spans of one ``tag`` record with their scores: its entities, and of each claim the ``QTY``
     and the ``ENT`` and ``TIME`` linked to it (a ``TIME`` shared by several claims once). Entities and
     claims carry a ``score`` where the tagger gave one (the rules give none), linked ``ENT``/``TIME``
-    none. ``ENT`` and ``TIME`` spans that no claim links to are not in the record, so not here either."""
+    their ``entity_score``/``time_score``. ``ENT`` and ``TIME`` spans that no claim links to are not in
+    the record, so not here either."""
     found: dict[Span, float | None] = {}
     for entity in record.get("entities", []):
         found[Span(entity["start"], entity["end"], entity["label"], "ner")] = entity.get("score")
@@ -101,7 +102,7 @@ def record_spans(record: dict) -> list[tuple[Span, float | None]]:
         found[Span(claim["start"], claim["end"], "QTY", "claims")] = claim.get("score")
         for label, key in (("ENT", "entity"), ("TIME", "time")):
             if claim.get(f"{key}_start") is not None:
-                found.setdefault(Span(claim[f"{key}_start"], claim[f"{key}_end"], label, "claims"), None)
+                found.setdefault(Span(claim[f"{key}_start"], claim[f"{key}_end"], label, "claims"), claim.get(f"{key}_score"))
     return sorted(found.items(), key=lambda item: item[0])
 
 

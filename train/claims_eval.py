@@ -40,7 +40,7 @@ def gold_records(config: RunConfig, source: SourceConfig) -> dict[tuple[str, int
     """``{(doc id, start, end): record}`` for every gold QTY span that carries a ``record``."""
     records = {}
     for path in source_files(config, source.path, f"source '{source.name}'", source.obtain):
-        for _, line in read_json_lines(path):
+        for _, line in read_json_lines(path, source.encoding):
             for span in line.get("spans", []):
                 if span.get("label") == "QTY" and "record" in span:
                     records[(line["id"], span["start"], span["end"])] = span["record"]

@@ -26,6 +26,7 @@ from pathlib import Path
 from train.annotation_formats import OUTPUT_FORMATS
 from train.config import load_config
 from train.errors import UserError
+from train.tagging import BACKENDS
 
 log = logging.getLogger("train")
 
@@ -232,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tag.add_argument(
         "--backend",
-        choices=["torch", "onnx"],
+        choices=BACKENDS,
         default="torch",
         help="torch, or onnx: folders written by `export`, run by onnxruntime (the [onnx] extra) (default: %(default)s)",
     )
@@ -286,5 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0  # a command may return 1: done, with inputs skipped (tag)
     except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a path that cannot be written or read (a folder given as -o, no permission)
         print(f"error: {error}", file=sys.stderr)
         return 2

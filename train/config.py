@@ -232,8 +232,10 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         raise ConfigError(f"{path}: config file not found{extended}")
     if path in seen:
         raise ConfigError(f"{path}: 'extends' loops back to itself")
+    from train.readers.decoding import read_text  # strict UTF-8, errors naming the file (imported late: readers import this)
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(read_text(path)) or {}
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):

@@ -323,9 +323,9 @@ def _train(
             if checkpoints is not None and (evaluated or (settings.save_steps and step % settings.save_steps == 0)):
                 if not evaluated:
                     clock += time.perf_counter() - started
-                    started = time.perf_counter()
                 loop.update(epoch=epoch, batch=b, step=step, running_steps=running_steps, clock=clock, waited=waited)
                 save_engine_checkpoint(checkpoints, settings, model, optimizer, scheduler, result, loop, running, best_state)
+                started = time.perf_counter()  # writing the checkpoint is not training time
         if step >= total:
             break
     result.steps, result.train_seconds = step, clock

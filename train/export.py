@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,7 +200,9 @@ def _card(source: Path, int8: bool) -> str | None:
 def export_onnx(model_dir: str | Path, out_dir: str | Path, *, int8: bool = False, overwrite: bool = False) -> Path:
     """Write the ONNX folder of the model in ``model_dir`` (a folder written by ``fit`` or a hub id) to
     ``out_dir``; returns ``out_dir``."""
+    from train.figures import F1_CHART, RELIABILITY_CHART
     from train.modeling import load_trained
+    from train.portable import save_tokenizer
 
     out_dir = Path(out_dir)
     source = Path(model_dir)
@@ -221,9 +224,12 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, int8: bool = Fals
                 quantize_dynamic(fp32, tmp / MODEL_FILE, weight_type=QuantType.QInt8)
             fp32.unlink()
             OnnxModel(tmp / MODEL_FILE, model.config)  # it loads, or nothing is written
-        tokenizer.save_pretrained(tmp)
+        save_tokenizer(tokenizer, tmp)  # the same tokenizer files as the model folder (train/portable.py)
         model.config.save_pretrained(tmp)
         if (card := _card(source, int8)) is not None:
             atomic_write_text(tmp / CARD, card)
+            for figure in (F1_CHART, RELIABILITY_CHART):  # the card links them
+                if (source / figure).is_file():
+                    shutil.copyfile(source / figure, tmp / figure)
     log.info("%s model exported to %s", "int8" if int8 else "fp32", out_dir)
     return out_dir

@@ -290,7 +290,15 @@ def train_with_trainer(config: RunConfig, dataset: DatasetDict, encoded: Dataset
 # Settings that change how a run reports or saves, not the weights it trains: a resume may differ in them.
 RESUME_IGNORES = {
     f"train.{key}"
-    for key in ("resume", "logging_steps", "report_to", "dataloader_num_workers", "save_total_limit", "eval_batch_size")
+    for key in (
+        "resume",
+        "logging_steps",
+        "report_to",
+        "dataloader_num_workers",
+        "save_total_limit",
+        "save_steps",
+        "eval_batch_size",
+    )
 } | {"model.license"}
 
 

@@ -3,8 +3,9 @@
 run at an exact place (a tiny checkpoint is written too fast to hit from outside).
 
 Points: ``step`` (after an optimizer step, both engines), ``checkpoint-file`` (between two files of a
-checkpoint), ``atomic-write`` (a file's temporary written, not yet renamed), ``atomic-directory`` (a
-folder's temporary filled, not yet renamed into place; the final ``model/`` folder, ``data``...).
+checkpoint), ``model-folder`` (the model folder written whole, not yet renamed into place),
+``atomic-write`` (a file's temporary written, not yet renamed), ``atomic-directory`` (a folder's
+temporary filled, not yet renamed into place; the final ``model/`` folder, ``data``...).
 Unset, a point costs one environment lookup.
 """
 

@@ -25,10 +25,17 @@ def _fix(where: str, raw: bytes, encoding: str) -> str:
     legacy = raw.decode("cp1256", errors="replace")
     source = "cp1256" if len(_ARABIC_RE.findall(legacy)) > len(legacy) // 10 else "ENCODING"
     named = " (Windows Arabic)" if source == "cp1256" else " (the file's real encoding)"
+    path = Path(where)
+    converted = path.with_name(f"{path.stem}.utf8{path.suffix}")  # the suffix kept: tag reads formats by it
     return (
-        f"convert it{named}: iconv -f {source} -t {encoding} {where} > {where}.utf8, "
-        f"or give its data source 'encoding: {source.lower()}' (train/config.py SourceConfig)"
+        f"convert it{named}: iconv -f {source} -t {encoding} {where} > {converted}; "
+        f"or, for a data source in a config, set 'encoding: {source.lower()}' on it"
     )
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    """The line number of byte ``offset``, counting ``\\n``, ``\\r\\n`` and ``\\r`` breaks as :func:`split_lines` does."""
+    return len(split_lines(raw[:offset].decode("latin-1")))
 
 
 def decode(raw: bytes, where: str, encoding: str = DEFAULT_ENCODING) -> str:
@@ -38,14 +45,14 @@ def decode(raw: bytes, where: str, encoding: str = DEFAULT_ENCODING) -> str:
         text = raw.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as error:
         if utf8 and (nul := raw.find(b"\x00")) >= 0:
-            line = raw.count(b"\n", 0, nul) + 1
+            line = _line_at(raw, nul)
             raise DataError(f"{where}:{line}: looks binary (a NUL byte at byte {nul}), not a text file") from None
-        line = raw.count(b"\n", 0, error.start) + 1
+        line = _line_at(raw, error.start)
         raise DataError(
             f"{where}:{line}: not {encoding} text (byte {error.start} is 0x{raw[error.start]:02x}); {_fix(where, raw, encoding)}"
         ) from None
     if (nul := text.find("\x00")) >= 0:
-        line = text.count("\n", 0, nul) + 1
+        line = len(split_lines(text[:nul]))
         raise DataError(f"{where}:{line}: looks binary (a NUL character at character {nul}), not a text file")
     return text
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from train.annotation_formats import layer_of_label, utf16_to_index
 from train.articles import Article, DataError
 from train.labels import entity_labels
-from train.readers.decoding import DEFAULT_ENCODING
+from train.readers.decoding import DEFAULT_ENCODING, check_text
 from train.readers.jsonl import collect_articles, read_json_lines
 from train.readers.standoff import article_id
 from train.spans import LAYERS, Span
@@ -62,6 +62,7 @@ def read_doccano(path: Path, layers: tuple[str, ...], encoding: str = DEFAULT_EN
         text = record.get("text")
         if not isinstance(text, str):
             raise DataError(f"{where}: the line has no text: expected a string 'text' (doccano's JSONL export)")
+        check_text(text, where)
         spans = [doccano_span(text, *item, where) for item in raw_spans(record, where)]
         meta = {key: value for key, value in record.items() if key not in OWN_FIELDS}
         doc_id = article_id(record) or f"{Path(path).stem}:{where.rsplit(':', 1)[-1]}"

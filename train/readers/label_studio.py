@@ -19,7 +19,7 @@ from pathlib import Path
 
 from train.annotation_formats import TEXT_FIELD, utf16_to_index
 from train.articles import Article, DataError
-from train.readers.decoding import DEFAULT_ENCODING, read_text
+from train.readers.decoding import DEFAULT_ENCODING, check_text, read_text
 from train.readers.jsonl import collect_articles
 from train.readers.standoff import article_id
 from train.spans import LAYERS, Span
@@ -83,6 +83,7 @@ def task_article(task: dict, where: str, layers: tuple[str, ...]) -> Article:
             f"{where}: the task has no text: expected a string data.{TEXT_FIELD} (import tasks as "
             f'{{"data": {{"{TEXT_FIELD}": ...}}}}, the field the labeling config reads)'
         )
+    check_text(text, where)
     annotation = newest_annotation(task) or {}
     results = [r for r in annotation.get("result") or [] if isinstance(r, dict) and r.get("type", "labels") == "labels"]
     spans = [result_span(text, result, where) for result in results]
