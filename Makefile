@@ -57,8 +57,8 @@ tag: $(STAMP) ## tag seeds/ with the smoke models and print the claims table
 	$(PY) -m train tag --ner runs/tiny-ner/model --claims runs/tiny-claims/model seeds/ -o runs/tag/seeds.jsonl --table
 
 lint: $(STAMP) ## ruff: lint rules and formatting (what CI checks before the tests)
-	$(PY) -m ruff check train tests bench
-	$(PY) -m ruff format --check train tests bench
+	$(PY) -m ruff check train tests bench tools
+	$(PY) -m ruff format --check train tests bench tools
 
 # The first and the last transformers 4.x release the saved model folders must load in (tests/test_compat.py).
 COMPAT_TRANSFORMERS := 4.45.2 4.57.6

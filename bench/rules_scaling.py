@@ -9,7 +9,7 @@ and over the whole ant-news corpus in one run.
    ``--claims`` does): seconds and characters per second; ``ratio`` is the rate of the smallest size
    over that of the largest (near 1 when the time is linear in the length).
 2. Corpus: every ant-news article through the same tagger in one call: articles per second and peak
-   resident memory (VmHWM, reset before). With ``--claims`` (default: the claims-mini-e1 model, when it
+   resident memory (VmHWM, reset before). With ``--claims`` (default: ``runs/claims-mini/model``, when it
    exists), also the first ``--model-articles`` articles with that claims model (the rules then only
    read the model's spans into records).
 
@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 
 from bench.common import device_info, peak_rss_mib, reset_peak_rss, table, write_json
-from train.config import load_config
+from train.config import load_config, resolve_path
 from train.readers import source_files
 from train.tagging import Document, Tagger
 from train.text import SENTENCE_END
 
 SIZES = (2_000, 20_000, 200_000, 1_000_000)
-DEFAULT_CLAIMS = Path("/work/main/runs/claims-mini-e1/model")
+DEFAULT_CLAIMS = resolve_path("runs/claims-mini/model")  # what `make claims-mini` writes
 _UNPUNCTUATED = str.maketrans({c: " " for c in SENTENCE_END | {"\n", "\r"}})
 
 

@@ -1,7 +1,7 @@
 """Make tests/fixtures/label_studio_export.json with a real Label Studio (not run in CI).
 
-    python3 -m venv /work/venvs/ls && /work/venvs/ls/bin/pip install label-studio label-studio-sdk
-    .venv/bin/python tools/make_label_studio_fixture.py --label-studio /work/venvs/ls/bin/label-studio \
+    python3 -m venv /tmp/ls-venv && /tmp/ls-venv/bin/pip install label-studio label-studio-sdk
+    .venv/bin/python tools/make_label_studio_fixture.py --label-studio /tmp/ls-venv/bin/label-studio \
         [--ner runs/mini/model]
 
 It writes a few short Arabic texts (one with emoji and diacritics), tags them with
@@ -102,7 +102,7 @@ def annotate(base: str, project: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--label-studio", default="/work/venvs/ls/bin/label-studio", help="the label-studio command")
+    parser.add_argument("--label-studio", default="/tmp/ls-venv/bin/label-studio", help="the label-studio command")
     parser.add_argument("--ner", help="an NER model folder for the predictions (default: none, rules for claims)")
     parser.add_argument("--port", type=int, default=8089)
     parser.add_argument("--output", default=str(ROOT / "tests" / "fixtures" / "label_studio_export.json"))
