@@ -33,32 +33,33 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def _inspect(folder: Path) -> tuple[dict, dict, str | None, str | None]:
+    """The tokenizer config, the ``tokenizer.json`` content, and what of each keeps transformers 4.x out."""
+    config, backend = _read(folder / "tokenizer_config.json"), _read(folder / "tokenizer.json")
+    tokenizer_class = config.get("tokenizer_class")
+    class_problem = decoder_problem = None
+    if tokenizer_class in UNKNOWN_TO_4X:
+        class_problem = f'tokenizer_config.json names "{tokenizer_class}", a class transformers 4.x lacks'
+    if backend and backend.get("decoder") is None and backend.get("model", {}).get("type") == "WordPiece":
+        decoder_problem = "tokenizer.json has no decoder (transformers 4.45's pipeline needs one to group words)"
+    return config, backend, class_problem, decoder_problem
+
+
 def portability_problems(folder: str | Path) -> list[str]:
     """What keeps ``folder``'s tokenizer from loading in transformers 4.x (empty: nothing)."""
-    folder = Path(folder)
-    problems = []
-    tokenizer_class = _read(folder / "tokenizer_config.json").get("tokenizer_class")
-    if tokenizer_class in UNKNOWN_TO_4X:
-        problems.append(f'tokenizer_config.json names "{tokenizer_class}", a class transformers 4.x lacks')
-    backend = _read(folder / "tokenizer.json")
-    if backend and backend.get("decoder") is None and backend.get("model", {}).get("type") == "WordPiece":
-        problems.append("tokenizer.json has no decoder (transformers 4.45's pipeline needs one to group words)")
-    return problems
+    return [problem for problem in _inspect(Path(folder))[2:] if problem]
 
 
 def make_portable(folder: str | Path) -> list[str]:
     """Rewrite ``folder``'s tokenizer files so that transformers 4.x loads them too; return what was fixed."""
     folder = Path(folder)
-    problems = portability_problems(folder)
-    config = _read(folder / "tokenizer_config.json")
-    if config.get("tokenizer_class") in UNKNOWN_TO_4X:
+    config, backend, class_problem, decoder_problem = _inspect(folder)
+    if class_problem:
         atomic_write_json(folder / "tokenizer_config.json", {**config, "tokenizer_class": TOKENIZER_CLASS})
-    backend_path = folder / "tokenizer.json"
-    backend = _read(backend_path)
-    if backend and backend.get("decoder") is None and backend.get("model", {}).get("type") == "WordPiece":
+    if decoder_problem:
         decoder = json.loads(decoders.WordPiece(prefix=backend["model"].get("continuing_subword_prefix", "##")).__getstate__())
-        atomic_write_text(backend_path, json.dumps({**backend, "decoder": decoder}, ensure_ascii=False, indent=2))
-    return problems
+        atomic_write_text(folder / "tokenizer.json", json.dumps({**backend, "decoder": decoder}, ensure_ascii=False, indent=2))
+    return [problem for problem in (class_problem, decoder_problem) if problem]
 
 
 def save_tokenizer(tokenizer: PreTrainedTokenizerFast, folder: str | Path) -> None:
