@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -235,3 +236,10 @@ def test_link_scores_reach_the_pre_annotations_and_unpaired_surrogates_are_refus
     for read, path, where in ((read_label_studio, tasks, "task 3"), (read_doccano, doccano, "doccano id 4")):
         with pytest.raises(DataError, match=f"{where}.*unpaired surrogate"):
             read(path, ("ner", "claims"))
+
+
+def test_label_studio_json_too_deep_to_read_is_one_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: unreadable JSON"):
+        read_label_studio(path, ("ner",))

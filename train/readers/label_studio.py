@@ -98,6 +98,8 @@ def read_label_studio(path: Path, layers: tuple[str, ...], encoding: str = DEFAU
         tasks = json.loads(read_text(path, encoding))
     except json.JSONDecodeError as error:
         raise DataError(f"{path}: malformed JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
+    except (ValueError, RecursionError) as error:  # an integer of thousands of digits, nesting too deep
+        raise DataError(f"{path}: unreadable JSON: {error}") from None
     if not isinstance(tasks, list):
         raise DataError(f"{path}: expected a JSON list of tasks (Label Studio: Export, format JSON)")
     skipped = []
