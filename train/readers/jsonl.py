@@ -35,14 +35,21 @@ def read_json_lines(path: Path, encoding: str = DEFAULT_ENCODING) -> Iterator[tu
     yield from json_records(read_lines(path, encoding), path)
 
 
-def json_record(line: str, where: str) -> dict:
-    """The JSON object of one line, or :class:`DataError` naming ``where`` (``file:line``)."""
+def parse_json(text: str, where: str, *, multiline: bool = False) -> object:
+    """``json.loads(text)``, or one :class:`DataError` naming ``where`` and the position (the line too
+    when ``text`` is a whole file, ``multiline``)."""
     try:
-        record = json.loads(line)
+        return json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError(f"{where}: malformed JSON: {error.msg} (column {error.colno})") from None
+        position = f"line {error.lineno}, column {error.colno}" if multiline else f"column {error.colno}"
+        raise DataError(f"{where}: malformed JSON: {error.msg} ({position})") from None
     except (ValueError, RecursionError) as error:  # an integer of thousands of digits, nesting too deep
         raise DataError(f"{where}: unreadable JSON: {error}") from None
+
+
+def json_record(line: str, where: str) -> dict:
+    """The JSON object of one line, or :class:`DataError` naming ``where`` (``file:line``)."""
+    record = parse_json(line, where)
     if not isinstance(record, dict):
         raise DataError(f"{where}: expected a JSON object per line, got {type(record).__name__}")
     return record

@@ -12,7 +12,6 @@ versions, emoji before it) is converted.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from train.annotation_formats import TEXT_FIELD, utf16_to_index
 from train.articles import Article, DataError
 from train.readers.decoding import DEFAULT_ENCODING, check_text, read_text
-from train.readers.jsonl import collect_articles
+from train.readers.jsonl import collect_articles, parse_json
 from train.readers.standoff import article_id
 from train.spans import LAYERS, Span
 
@@ -94,12 +93,7 @@ def task_article(task: dict, where: str, layers: tuple[str, ...]) -> Article:
 
 
 def read_label_studio(path: Path, layers: tuple[str, ...], encoding: str = DEFAULT_ENCODING) -> list[Article]:
-    try:
-        tasks = json.loads(read_text(path, encoding))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{path}: malformed JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
-    except (ValueError, RecursionError) as error:  # an integer of thousands of digits, nesting too deep
-        raise DataError(f"{path}: unreadable JSON: {error}") from None
+    tasks = parse_json(read_text(path, encoding), str(path), multiline=True)
     if not isinstance(tasks, list):
         raise DataError(f"{path}: expected a JSON list of tasks (Label Studio: Export, format JSON)")
     skipped = []
