@@ -6,10 +6,10 @@ from __future__ import annotations
 from transformers import set_seed
 
 from train.config import load_config
-from train.dataset import load_prepared, task_splits
-from train.encoding import training_features
-from train.labels import TAG_COLUMNS
-from train.modeling import load_base
+from train.data.dataset import load_prepared, task_splits
+from train.data.labels import TAG_COLUMNS
+from train.inference.encoding import training_features
+from train.training.base_model import load_base
 
 CONFIG = "configs/mini.yaml"
 

@@ -7,7 +7,7 @@
    (``train.engine`` with the settings ``train.engine=fast`` gives), interleaved, ``--repeats`` times:
    real (non-pad) sub-word tokens per second, wall time per full ANERcorp train epoch estimated from it,
    peak host memory (VmHWM, reset before each run).
-2. Inference: ant-news sentences tagged by ``train.inference.predict_words`` (length-sorted batches)
+2. Inference: ant-news sentences tagged by ``train.inference.predictor.predict_words`` (length-sorted batches)
    against ``pipeline("token-classification")`` called sentence by sentence; same model; the word
    labels of both are compared (identical outputs required).
 3. Data conversion: the rule tagger over ``--silver-articles`` ant-news articles (``make silver``) and
@@ -32,14 +32,14 @@ from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
 from bench.inference import ant_sentences, compare_inference, format_inference
+from train.claims.silver import silver_from_config
 from train.config import load_config
-from train.dataset import prepare_data
-from train.engine import train_model
-from train.fit import engine_settings
-from train.readers import source_files
-from train.readers.standoff import corpus_articles
-from train.silver import silver_from_config
-from train.text import tokenize
+from train.data.dataset import prepare_data
+from train.data.readers import source_files
+from train.data.readers.standoff import corpus_articles
+from train.data.text import tokenize
+from train.training.fast import train_model
+from train.training.fit import engine_settings
 
 
 def bench_training(args, config, splits, names) -> dict:

@@ -42,10 +42,10 @@ from transformers import AutoModelForTokenClassification, BertConfig, BertForTok
 from bench.baseline import train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, show_quality, summarize_quality, table, write_json
 from bench.inference import compare_inference, format_inference
-from train.encoding import Window
-from train.engine import EngineSettings, train_model
-from train.inference import predict_windows
-from train.labels import tag_names
+from train.data.labels import tag_names
+from train.inference.encoding import Window
+from train.inference.predictor import predict_windows
+from train.training.fast import EngineSettings, train_model
 
 DATA = Path(__file__).resolve().parent / "data"
 PROJECT_QUALITY = {"batch_tokens": 2048, "learning_rate": 5e-4, "warmup_ratio": 0.1, "weight_decay": 0.01, "dropout": 0.0}

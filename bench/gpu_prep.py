@@ -23,7 +23,7 @@ import torch
 from bench.anercorp import CONFIG, load_model, load_splits
 from bench.inference import ant_sentences
 from train.config import resolve_path
-from train.encoding import build_windows, window_labels
+from train.inference.encoding import build_windows, window_labels
 from train.io import atomic_directory
 
 DATA = Path(__file__).resolve().parent / "data"

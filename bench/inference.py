@@ -1,4 +1,4 @@
-"""Inference benchmark shared by the CPU and GPU sets: ``train.inference.predict_words`` (what ``tag``
+"""Inference benchmark shared by the CPU and GPU sets: ``train.inference.predictor.predict_words`` (what ``tag``
 runs: length-sorted batches, ``inference_mode``) against ``pipeline("token-classification")`` called
 sentence by sentence, on the same model and sentences; times and the word labels of both compared.
 
@@ -15,8 +15,8 @@ import torch
 from transformers import pipeline
 
 from bench.common import median, table
-from train.inference import predict_words
-from train.text import split_sentences
+from train.data.text import split_sentences
+from train.inference.predictor import predict_words
 
 
 def ant_sentences(corpus: Path, articles: int, tokenizer) -> list[list[str]]:

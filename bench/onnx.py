@@ -7,9 +7,9 @@ without a claims model (``--claims`` not a folder) the claims rows are left out 
 the NER model with the rule claims tagger (the same on every backend).
 
 1. Quality: each model's test split (NER: ``--ner-data``, ANERcorp; claims: the claims rows of
-   ``--claims-data``, the default dataset) through ``train.inference.predict_words`` on each backend:
+   ``--claims-data``, the default dataset) through ``train.inference.predictor.predict_words`` on each backend:
    the share of word labels equal to torch's, and strict seqeval F1 against the gold labels.
-2. Speed: the full :class:`train.tagging.Tagger` (sentence split, both models, claim records) on the seed
+2. Speed: the full :class:`train.inference.tagger.Tagger` (sentence split, both models, claim records) on the seed
    article and the first ``--articles`` ant-news articles, each backend once per repeat, interleaved,
    after one warm-up call each: articles per second and milliseconds per article (median of
    ``--repeats``), ratios to torch. Torch and onnxruntime use the same number of threads (``--threads``).
@@ -32,13 +32,13 @@ from datasets import load_from_disk
 
 from bench.common import device_info, median, table, write_json
 from train.config import load_config
-from train.dataset import task_splits
-from train.export import export_onnx, load_onnx
-from train.inference import predict_words
-from train.labels import TAG_COLUMNS, tag_names
-from train.metrics import compute_seqeval
-from train.modeling import load_trained
-from train.tagging import Tagger
+from train.data.dataset import task_splits
+from train.data.labels import TAG_COLUMNS, tag_names
+from train.evaluation.metrics import compute_seqeval
+from train.inference.models import load_trained
+from train.inference.onnx import export_onnx, load_onnx
+from train.inference.predictor import predict_words
+from train.inference.tagger import Tagger
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_5aed8b592000b0fd.txt"

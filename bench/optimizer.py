@@ -18,7 +18,7 @@ import torch
 from bench.anercorp import CONFIG
 from bench.common import device_info, table, write_json
 from train.config import load_config
-from train.engine import EngineSettings, make_optimizer
+from train.training.fast import EngineSettings, make_optimizer
 
 PHASES = ("forward", "backward", "clip", "optimizer")
 

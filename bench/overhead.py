@@ -1,4 +1,4 @@
-"""The fast engine's own per-step host work: ``train.engine.train_model`` against a bare loop over the
+"""The fast engine's own per-step host work: ``train.training.fast.train_model`` against a bare loop over the
 same batches, collated beforehand, on a model so small that its arithmetic is a minor share of a step.
 
     python -m bench.overhead [--batch-tokens 2048 16384] [--device cpu|cuda] [--model tiny base] [--profile]
@@ -24,7 +24,8 @@ from transformers import BertConfig, BertForTokenClassification
 
 from bench.common import device_info, table, write_json
 from bench.gpu import DATA, bert_base
-from train.engine import EngineSettings, attention_mask, collate, pad_multiple, token_batches, train_model
+from train.inference.batching import attention_mask, collate, pad_multiple, token_batches
+from train.training.fast import EngineSettings, train_model
 
 
 def tiny_bert(num_labels: int) -> BertForTokenClassification:

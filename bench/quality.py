@@ -19,11 +19,11 @@ import json
 from bench.anercorp import CONFIG, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import OUT, device_info, show_quality, summarize_quality, write_json
-from train.engine import train_model
-from train.evaluation import predict_split
-from train.fit import engine_settings
-from train.labels import tag_names
-from train.metrics import compute_seqeval
+from train.data.labels import tag_names
+from train.evaluation.evaluate import predict_split
+from train.evaluation.metrics import compute_seqeval
+from train.training.fast import train_model
+from train.training.fit import engine_settings
 
 
 def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int) -> dict:

@@ -5,7 +5,7 @@ and over the whole ant-news corpus in one run.
 
 1. Scaling: the ant-news articles joined with their sentence punctuation and line breaks replaced by
    spaces (a transcript, a social-media thread, OCR), cut to each size at a word boundary, tagged by
-   :class:`train.tagging.Tagger` with no model (the rules find the claims, as ``tag`` without
+   :class:`train.inference.tagger.Tagger` with no model (the rules find the claims, as ``tag`` without
    ``--claims`` does): seconds and characters per second; ``ratio`` is the rate of the smallest size
    over that of the largest (near 1 when the time is linear in the length).
 2. Corpus: every ant-news article through the same tagger in one call: articles per second and peak
@@ -25,9 +25,9 @@ from pathlib import Path
 
 from bench.common import device_info, peak_rss_mib, reset_peak_rss, table, write_json
 from train.config import load_config, resolve_path
-from train.readers import source_files
-from train.tagging import Document, Tagger
-from train.text import SENTENCE_END
+from train.data.readers import source_files
+from train.data.text import SENTENCE_END
+from train.inference.tagger import Document, Tagger
 
 SIZES = (2_000, 20_000, 200_000, 1_000_000)
 DEFAULT_CLAIMS = resolve_path("runs/claims-mini/model")  # what `make claims-mini` writes

@@ -22,8 +22,8 @@ from pathlib import Path
 from transformers import pipeline
 
 from bench.anercorp import load_splits
-from train.spans import bio_to_spans
-from train.text import Token
+from train.data.spans import bio_to_spans
+from train.data.text import Token
 
 
 def sentence(words: list[str]) -> tuple[str, list[Token]]:

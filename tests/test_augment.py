@@ -9,12 +9,12 @@ from pathlib import Path
 
 from test_silver import ARTICLES, _corpus
 
-from train.augment import augment, group, index_quantities, redraw_digits, replace_mention, shape
-from train.quantity import parse_quantity
-from train.readers import read_jsonl
-from train.rules import find_claims
-from train.silver import write_silver
-from train.spans import Span
+from train.claims.augment import augment, group, index_quantities, redraw_digits, replace_mention, shape
+from train.claims.quantity import parse_quantity
+from train.claims.rules import find_claims
+from train.claims.silver import write_silver
+from train.data.readers import read_jsonl
+from train.data.spans import Span
 
 TEXTS = [
     "صادرت السلطات 42 كلغ من المواد المتفجرة.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from train.claims_eval import evaluate_claims
 from train.config import load_config
+from train.evaluation.claims import evaluate_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = {

@@ -44,7 +44,7 @@ def test_push_dry_run_lists_files(ner_model: Path, capsys: pytest.CaptureFixture
 
 def test_push_without_token_fails_before_work(ner_model: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setattr("train.push.get_token", lambda: None)
+    monkeypatch.setattr("train.reporting.push.get_token", lambda: None)
     assert main(["push", str(ner_model), "--repo-id", "org/name"]) == 2
     assert "HF_TOKEN" in capsys.readouterr().err
 

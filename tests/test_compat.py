@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from train.cli import main
-from train.modeling import load_trained
-from train.portable import portability_problems
+from train.inference.models import load_trained
+from train.inference.portable import portability_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_CHECK = ROOT / "tests" / "compat" / "load_check.py"

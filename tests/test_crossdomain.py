@@ -11,11 +11,11 @@ import yaml
 from huggingface_hub import ModelCard
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from train.articles import DataError
 from train.cli import main
 from train.config import load_config
-from train.crossdomain import restrict, score_corpus
-from train.readers.conll import read_conll
+from train.data.articles import DataError
+from train.data.readers.conll import read_conll
+from train.evaluation.crossdomain import restrict, score_corpus
 
 SHIPPED = {"aqmar": "configs/aqmar.yaml", "wojood": "configs/wojood.yaml"}
 
@@ -185,8 +185,8 @@ def _corpus_keys(files: list[Path]) -> set[str]:
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_shipped_configs_cover_the_real_corpora(name: str, shared_data: Path) -> None:
-    from train.crossdomain import corpus_rows, shared_types
-    from train.readers import source_files
+    from train.data.readers import source_files
+    from train.evaluation.crossdomain import corpus_rows, shared_types
 
     config = load_config(SHIPPED[name])
     assert shared_types(config, SHIPPED[name], "ner", ["PERS", "LOC", "ORG", "MISC"]) == ["LOC", "ORG", "PERS"]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from train.articles import Article, DataError
 from train.cli import main
 from train.config import load_config
-from train.dataset import article_rows, assign_splits, build_dataset, remove_leaks, rows_to_spans
-from train.readers import read_jsonl
+from train.data.articles import Article, DataError
+from train.data.dataset import article_rows, assign_splits, build_dataset, remove_leaks, rows_to_spans
+from train.data.readers import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIVE = [ROOT / "data" / "gold" / "seed.jsonl", ROOT / "tests" / "fixtures" / "articles.jsonl"]
@@ -110,7 +110,7 @@ def test_missing_corpus_says_where_to_get_it(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_failed_write_keeps_previous_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import train.dataset as dataset_module
+    import train.data.dataset as dataset_module
 
     output = tmp_path / "data"
     config = load_config("configs/tiny.yaml", [f"data.output={output}"])

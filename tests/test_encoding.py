@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from train.config import ConfigError, load_config
-from train.encoding import IGNORE, Window, continuation_tags, training_features, window_labels
-from train.modeling import train_tiny_tokenizer
+from train.inference.encoding import IGNORE, Window, continuation_tags, training_features, window_labels
+from train.training.base_model import train_tiny_tokenizer
 
 NAMES = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC"]
 

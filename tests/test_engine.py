@@ -7,7 +7,8 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from transformers import BertConfig, BertForTokenClassification
 
-from train.engine import EngineSettings, attention_mask, collate, train_model
+from train.inference.batching import attention_mask, collate
+from train.training.fast import EngineSettings, train_model
 
 HOST_READS = {torch.ops.aten._local_scalar_dense.default, torch.ops.aten.item.default, torch.ops.aten.is_nonzero.default}
 

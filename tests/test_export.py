@@ -75,7 +75,7 @@ def test_onnx_backend_tags_the_seed_as_torch_does(
 
 
 def test_the_tagger_object_takes_the_backend(onnx_models: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
-    from train.tagging import Tagger
+    from train.inference.tagger import Tagger
 
     [record] = Tagger(ner=onnx_models["ner"], claims=onnx_models["claims"], backend="onnx")([SEED.read_text(encoding="utf-8")])
     assert record["entities"] == _tag(capsys, onnx_models["ner"], onnx_models["claims"], "--backend", "onnx")["entities"]

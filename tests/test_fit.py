@@ -15,9 +15,9 @@ from conftest import tiny_fit_args
 from huggingface_hub import ModelCard
 from safetensors.torch import load_file
 
-import train.fit as fit_module
+import train.training.fit as fit_module
 from train.cli import main
-from train.engine import set_dropout, tf32
+from train.training.fast import set_dropout, tf32
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "000_5aed8b592000b0fd.txt").read_text(encoding="utf-8")

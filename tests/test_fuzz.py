@@ -3,7 +3,7 @@ punctuation, whitespace, Latin, invisible marks) through the normalizer and the 
 corrupted JSONL and CoNLL lines through the readers.
 
 Properties: :func:`parse_quantity` returns a valid record (or all nulls) and never raises; the rule
-tagger ends and its spans pass :func:`train.articles.check_spans` (inside the text, on word
+tagger ends and its spans pass :func:`train.data.articles.check_spans` (inside the text, on word
 boundaries, within a sentence, no overlap in the layer); its records point at their text; a
 corrupted line is a :class:`DataError` naming the file and line, never a traceback.
 
@@ -22,12 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from train.articles import Article, DataError, check_spans
-from train.quantity import FRACTIONS, HUNDREDS, SCALE_ALONE, TENS, UNITS, VAGUE, Quantity, parse_quantity
-from train.readers import read_conll, read_jsonl
-from train.rules import claim_records, find_claims, readable_claims
-from train.tagging import _read_file
-from train.text import DIACRITICS, DIGIT_SCRIPTS
+from train.claims.quantity import FRACTIONS, HUNDREDS, SCALE_ALONE, TENS, UNITS, VAGUE, Quantity, parse_quantity
+from train.claims.rules import claim_records, find_claims, readable_claims
+from train.data.articles import Article, DataError, check_spans
+from train.data.readers import read_conll, read_jsonl
+from train.data.text import DIACRITICS, DIGIT_SCRIPTS
+from train.inference.tagger import _read_file
 
 LONG = settings.get_profile("long")
 FILES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # tmp_path is reused: each example rewrites it

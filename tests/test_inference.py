@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
-from train.encoding import build_windows
-from train.engine import pad_multiple, padded_width, token_batches
-from train.inference import bridge_dropped_words, predict_words
-from train.modeling import train_tiny_tokenizer
+from train.inference.batching import pad_multiple, padded_width, token_batches
+from train.inference.encoding import build_windows
+from train.inference.predictor import bridge_dropped_words, predict_words
+from train.training.base_model import train_tiny_tokenizer
 
 SENTENCES = [
     "قال وزير الخارجية الأردني في عمان إن نحو 6500 شخص غادروا المنطقة".split(),

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import tiny_fit_args
 
-from train.checkpoints import MARKER, TRAINER_FILES, checkpoint_problem, mark_complete, newest_whole
 from train.cli import main
 from train.killpoints import VARIABLE
+from train.training.checkpoints import MARKER, TRAINER_FILES, checkpoint_problem, mark_complete, newest_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = {

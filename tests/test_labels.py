@@ -1,11 +1,11 @@
-"""The label sets: ``train/labels.yaml`` is the source; the guidelines' tables must say the same."""
+"""The label sets: ``train/data/labels.yaml`` is the source; the guidelines' tables must say the same."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from train.labels import bio_labels, entity_labels, label_table
+from train.data.labels import bio_labels, entity_labels, label_table
 
 GUIDELINES = Path(__file__).resolve().parent.parent / "docs" / "annotation.md"
 SECTION_RE = re.compile(r"^## .*\(`(\w+)`\)\s*$")
@@ -32,7 +32,7 @@ def test_guidelines_tables_match_the_package_labels():
     # order matters: it is the order of the models' label ids
     assert {layer: list(table.items()) for layer, table in documented.items()} == {
         layer: list(table.items()) for layer, table in label_table().items()
-    }, "train/labels.yaml and the label tables of docs/annotation.md differ: edit both"
+    }, "train/data/labels.yaml and the label tables of docs/annotation.md differ: edit both"
 
 
 def test_label_sets():

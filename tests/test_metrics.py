@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from train.metrics import classification_report, compute_seqeval, format_table
+from train.evaluation.metrics import classification_report, compute_seqeval, format_table
 
 # Sentence 1: PERS is right; a stray I-LOC after O is a LOC entity only for conlleval (and is
 # predicted identically); ORG is mistaken for LOC. Sentence 2: LOC is right.
@@ -121,7 +121,7 @@ def refuse(*args, **kwargs):
     raise OSError("network access attempted")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from train.metrics import compute_seqeval
+from train.evaluation.metrics import compute_seqeval
 m = compute_seqeval([["B-LOC", "O"]], [["B-LOC", "O"]])
 assert m["strict"]["f1"] == 1.0, m
 assert "evaluate" not in sys.modules

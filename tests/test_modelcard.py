@@ -11,9 +11,9 @@ import yaml
 from huggingface_hub import ModelCard
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from train.calibration import calibration
-from train.metrics import compute_seqeval
-from train.modelcard import TASKS, set_card_repo_id, write_model_card
+from train.evaluation.calibration import calibration
+from train.evaluation.metrics import compute_seqeval
+from train.reporting.modelcard import TASKS, set_card_repo_id, write_model_card
 
 BASE = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
 LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "other names | events"}

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from huggingface_hub import HfApi
 
-import train.push as push_module
-from train.push import IGNORE_PATTERNS, PushError, push, upload_plan
+import train.reporting.push as push_module
+from train.reporting.push import IGNORE_PATTERNS, PushError, push, upload_plan
 
 FAKE_TOKEN = "hf_FAKEtokenDoNotLeak1234567890"
 
@@ -209,7 +209,7 @@ def test_real_upload_folder_sends_exactly_the_dry_run_files(model_dir: Path, mon
 
 
 def test_the_card_figures_are_uploaded(tmp_path: Path, no_saved_token: None, hf_api_forbidden: None) -> None:
-    from train.figures import F1_CHART, RELIABILITY_CHART
+    from train.reporting.figures import F1_CHART, RELIABILITY_CHART
 
     folder = _make_folder(tmp_path / "model", MODEL_FILES)
     for name in (F1_CHART, RELIABILITY_CHART):

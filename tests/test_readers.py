@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from train.articles import DataError
-from train.readers import read_conll, read_jsonl, read_standoff
-from train.readers.standoff import load_corpus, text_sha256
-from train.spans import Span
+from train.data.articles import DataError
+from train.data.readers import read_conll, read_jsonl, read_standoff
+from train.data.readers.standoff import load_corpus, text_sha256
+from train.data.spans import Span
 
 TEXT = "وصل مئات اللاجئين إلى لبنان يوم الخميس."
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from train.readers.standoff import corpus_articles
-from train.rules import claim_records, find_claims, readable_claims
-from train.spans import Span, spans_to_bio
-from train.text import tokenize
+from train.claims.rules import claim_records, find_claims, readable_claims
+from train.data.readers.standoff import corpus_articles
+from train.data.spans import Span, spans_to_bio
+from train.data.text import tokenize
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_5aed8b592000b0fd.txt"  # the project copy of ../shared/seeds
 

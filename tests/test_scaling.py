@@ -1,6 +1,6 @@
 """Linear time on text without sentence punctuation: the work of the rule tagger and the claim records
 doubles when the input doubles (counted, not timed), a 100k-character line (1M: slow) is tagged, and
-over-long sentences are cut where :func:`train.text.split_sentences` documents."""
+over-long sentences are cut where :func:`train.data.text.split_sentences` documents."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import train.quantity
-import train.rules
-import train.text
-from train.articles import Article, check_spans
-from train.quantity import leading_context, parse_quantity
-from train.rules import _Nearest, claim_records, find_claims, readable_claims
-from train.spans import Span
-from train.tagging import Tagger
-from train.text import MAX_SENTENCE_WORDS, SENTENCE_END, split_sentences
+import train.claims.quantity
+import train.claims.rules
+import train.data.text
+from train.claims.quantity import leading_context, parse_quantity
+from train.claims.rules import _Nearest, claim_records, find_claims, readable_claims
+from train.data.articles import Article, check_spans
+from train.data.spans import Span
+from train.data.text import MAX_SENTENCE_WORDS, SENTENCE_END, split_sentences
+from train.inference.tagger import Tagger
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_5aed8b592000b0fd.txt"
 
@@ -45,12 +45,12 @@ def work(monkeypatch: pytest.MonkeyPatch, text: str) -> Counter:
     as one sentence (the 400-word cut lifted: the algorithms themselves must be linear)."""
     counter: Counter = Counter()
     with monkeypatch.context() as patch:
-        patch.setattr(train.text, "MAX_SENTENCE_WORDS", 10**9)
-        for module in (train.text, train.quantity):
+        patch.setattr(train.data.text, "MAX_SENTENCE_WORDS", 10**9)
+        for module in (train.data.text, train.claims.quantity):
             patch.setattr(module, "tokenize", _counting(counter, "tokenized", lambda t, *_: len(t), module.tokenize))
-        for module in (train.quantity, train.rules):
+        for module in (train.claims.quantity, train.claims.rules):
             patch.setattr(module, "lex", _counting(counter, "lexed", len, module.lex))
-        patch.setattr(train.rules, "_gap", _counting(counter, "gaps", lambda *_: 1, train.rules._gap))
+        patch.setattr(train.claims.rules, "_gap", _counting(counter, "gaps", lambda *_: 1, train.claims.rules._gap))
         assert len(split_sentences(text)) == 1
         claim_records(text, readable_claims(text, find_claims(text)))
     return counter
@@ -95,7 +95,7 @@ def test_long_sentences_are_cut_after_a_comma_else_between_words_without_digits(
     for before, after in zip(sentences, sentences[1:]):
         assert not (before.tokens[-1].text == "20" or after.tokens[0].text == "ألف"), "not inside 20 ألف"
     seed = SEED.read_text(encoding="utf-8")
-    monkeypatch.setattr(train.text, "MAX_SENTENCE_WORDS", 10**9)
+    monkeypatch.setattr(train.data.text, "MAX_SENTENCE_WORDS", 10**9)
     uncut = split_sentences(seed)
     monkeypatch.undo()
     assert split_sentences(seed) == uncut, "normal text is split as before"
@@ -105,7 +105,7 @@ def _brute_nearest(spans: list[Span], qty: Span) -> Span | None:
     """What claim_records did before :class:`_Nearest`: the least (gap, starts before), the first such."""
     if not spans:
         return None
-    return min(spans, key=lambda s: (train.rules._gap((s.start, s.end), (qty.start, qty.end)), s.start < qty.start))
+    return min(spans, key=lambda s: (train.claims.rules._gap((s.start, s.end), (qty.start, qty.end)), s.start < qty.start))
 
 
 @given(
@@ -146,7 +146,7 @@ def test_leading_context_reads_as_the_whole_context(quantity: str, pieces: list[
     assert context.startswith(leading_context(context))
     read = parse_quantity(quantity, context_after=context)
     with pytest.MonkeyPatch.context() as patch:  # the whole context read, as before leading_context
-        patch.setattr(train.quantity, "leading_context", lambda text, start=0, end=None: text[start:end])
+        patch.setattr(train.claims.quantity, "leading_context", lambda text, start=0, end=None: text[start:end])
         assert parse_quantity(quantity, context_after=context) == read
 
 

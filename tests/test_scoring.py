@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from train.claims.rules import claim_records
 from train.cli import main
 from train.config import ConfigError
-from train.labels import label_table
-from train.rules import claim_records
-from train.scoring import Thresholds, apply_thresholds, load_thresholds, score_claims, scored_spans
-from train.spans import Span
-from train.tagging import Tagger
-from train.text import tokenize
+from train.data.labels import label_table
+from train.data.spans import Span
+from train.data.text import tokenize
+from train.inference.scoring import Thresholds, apply_thresholds, load_thresholds, score_claims, scored_spans
+from train.inference.tagger import Tagger
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_5aed8b592000b0fd.txt"

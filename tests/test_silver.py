@@ -7,8 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from train.rules import find_claims
-from train.silver import write_silver
+from train.claims.rules import find_claims
+from train.claims.silver import write_silver
 
 ARTICLES = [
     {

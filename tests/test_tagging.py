@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from train.articles import Article
-from train.claims_eval import record_accuracy, same_record
+from train.claims.rules import claim_records, find_claims
 from train.cli import main
-from train.readers import read_jsonl
-from train.rules import claim_records, find_claims
-from train.spans import Span
+from train.data.articles import Article
+from train.data.readers import read_jsonl
+from train.data.spans import Span
+from train.evaluation.claims import record_accuracy, same_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_GOLD = ROOT / "data" / "gold" / "seed.jsonl"
@@ -191,7 +191,7 @@ def test_a_hub_id_is_loaded_from_the_hub(ner_model: Path, monkeypatch: pytest.Mo
     """Published models load by hub id (here served from a local folder, the hub being out of reach)."""
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    import train.modeling as modeling
+    import train.inference.models as modeling
 
     asked = []
     for cls in (AutoTokenizer, AutoModelForTokenClassification):
@@ -202,13 +202,13 @@ def test_a_hub_id_is_loaded_from_the_hub(ner_model: Path, monkeypatch: pytest.Mo
             return _real(str(ner_model), *args, **kwargs)
 
         monkeypatch.setattr(cls, "from_pretrained", from_hub)
-    monkeypatch.setattr(modeling, "_unreachable", lambda repo_id: None)
+    monkeypatch.setattr(modeling, "unreachable", lambda repo_id: None)
     tokenizer, model = modeling.load_trained("acme/arabic-ner", "ner")
     assert asked == ["acme/arabic-ner", "acme/arabic-ner"] and model.config.id2label[1] == "B-PERS"
 
 
 def test_the_tagger_object_gives_what_the_command_writes(ner_model: Path, claims_model: Path, tmp_path: Path) -> None:
-    from train.tagging import Tagger
+    from train.inference.tagger import Tagger
 
     [record] = Tagger()(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"], ids=["un-1"])
     assert record["id"] == "un-1"

@@ -32,7 +32,7 @@ TAGGER_SCRIPT = """
 import json, sys
 import train
 from train.config import resolve_path
-from train.tagging import Tagger
+from train.inference.tagger import Tagger
 text = open("article.txt", encoding="utf-8").read()
 [record] = Tagger(ner=sys.argv[1], claims=sys.argv[2])([text])
 print(json.dumps({"file": train.__file__, "runs": str(resolve_path("runs")), "record": record}, ensure_ascii=False))
@@ -66,7 +66,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [wheel] = (tmp / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "train/labels.yaml" in names
+        assert "train/data/labels.yaml" in names
         [entry_points] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
         assert "arabic-train = train.cli:main" in archive.read(entry_points).decode()
     target = tmp / "target"
@@ -84,7 +84,7 @@ def _outside_env(target: Path) -> dict[str, str]:
 
 @pytest.mark.slow  # 27-57 s of its own on a loaded 2-core machine, plus the tiny models
 def test_the_installed_wheel_tags_with_models(installed: Path, ner_model: Path, claims_model: Path, tmp_path: Path) -> None:
-    from train.tagging import Tagger
+    from train.inference.tagger import Tagger
 
     work = tmp_path / "elsewhere"  # pytest's temporary folder: outside the repository
     work.mkdir()

@@ -65,7 +65,7 @@ def _train(*args: str, cwd: Path = ROOT) -> None:
 
 
 def normalizer_outputs() -> str:
-    from train.quantity import parse_quantity
+    from train.claims.quantity import parse_quantity
 
     lines = (ROOT / "tests" / "fixtures" / "quantities.tsv").read_text(encoding="utf-8").split("\n")[1:]
     texts = [line.split("\t", 1)[0] for line in lines if line]
@@ -73,9 +73,9 @@ def normalizer_outputs() -> str:
 
 
 def rules_outputs() -> str:
+    from train.claims.rules import claim_records, find_claims
     from train.config import load_config
-    from train.readers import read_source
-    from train.rules import claim_records, find_claims
+    from train.data.readers import read_source
 
     config = load_config(ROOT / "configs" / "data.yaml")
     rows = []

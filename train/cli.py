@@ -23,10 +23,10 @@ import logging
 import sys
 from pathlib import Path
 
-from train.annotation_formats import OUTPUT_FORMATS
 from train.config import load_config
+from train.data.annotation_formats import OUTPUT_FORMATS
 from train.errors import UserError
-from train.tagging import BACKENDS
+from train.inference.tagger import BACKENDS
 
 log = logging.getLogger("train")
 
@@ -56,7 +56,7 @@ def _probability(text: str) -> float:
 
 
 def cmd_data(args: argparse.Namespace) -> None:
-    from train.dataset import format_counts, prepare_data
+    from train.data.dataset import format_counts, prepare_data
 
     config = load_config(args.config, args.overrides)
     output, counts = prepare_data(config)
@@ -65,7 +65,7 @@ def cmd_data(args: argparse.Namespace) -> None:
 
 
 def cmd_silver(args: argparse.Namespace) -> None:
-    from train.silver import silver_from_config
+    from train.claims.silver import silver_from_config
 
     output, counts = silver_from_config(load_config(args.config, args.overrides))
     print(json.dumps(counts, ensure_ascii=False))
@@ -73,7 +73,7 @@ def cmd_silver(args: argparse.Namespace) -> None:
 
 
 def cmd_fit(args: argparse.Namespace) -> None:
-    from train.fit import fit
+    from train.training.fit import fit
 
     config = load_config(args.config, args.overrides)
     output = fit(config)
@@ -81,12 +81,12 @@ def cmd_fit(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from train.claims_eval import report_claims
-    from train.evaluation import evaluate_model, model_task
+    from train.evaluation.claims import report_claims
+    from train.evaluation.evaluate import evaluate_model, model_task
 
     folders = [Path(folder) for folder in args.model_dirs]
     if args.data:
-        from train.crossdomain import evaluate_cross_domain
+        from train.evaluation.crossdomain import evaluate_cross_domain
 
         for folder in folders:
             evaluate_cross_domain(folder, args.data, split=args.split)
@@ -98,7 +98,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from train.tagging import tag_files
+    from train.inference.tagger import tag_files
 
     return tag_files(
         args.files,
@@ -116,27 +116,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from train.export import export_onnx
+    from train.inference.onnx import export_onnx
 
     output = export_onnx(args.model_dir, args.out_dir, int8=args.int8, overwrite=args.overwrite)
     print(f"{'int8' if args.int8 else 'fp32'} ONNX model written to {_shown(output.resolve())}")
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
-    from train.quantity import parse_quantity
+    from train.claims.quantity import parse_quantity
 
     print(json.dumps(parse_quantity(args.text).to_dict(), ensure_ascii=False))
 
 
 def cmd_push(args: argparse.Namespace) -> None:
-    from train.push import push
+    from train.reporting.push import push
 
     for line in push(Path(args.model_dir), args.repo_id, dry_run=args.dry_run, private=args.private):
         print(line)
 
 
 def cmd_portable(args: argparse.Namespace) -> None:
-    from train.portable import make_portable
+    from train.inference.portable import make_portable
 
     for folder in args.model_dirs:
         if not (Path(folder) / "tokenizer.json").is_file():

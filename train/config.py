@@ -95,7 +95,9 @@ class SilverConfig(Strict):
     corpus: str = "{data_root}/ant-news/*.jsonl"
     output: str = "runs/silver/ant-news.claims.jsonl"
     limit: int | None = Field(None, ge=1, description="only the first N articles (for quick runs)")
-    augment: int = Field(0, ge=0, description="mention-replaced sentences to write beside the silver (train/augment.py); 0: none")
+    augment: int = Field(
+        0, ge=0, description="mention-replaced sentences to write beside the silver (train/claims/augment.py); 0: none"
+    )
     augment_output: str = "runs/silver/ant-news.augmented.jsonl"
 
 
@@ -166,7 +168,7 @@ class TrainConfig(Strict):
     report_to: list[str] = Field(default_factory=list)
     engine: Literal["trainer", "fast"] = Field(
         "trainer",
-        description="trainer: the transformers Trainer (one or more processes); fast: train/engine.py, the lean loop "
+        description="trainer: the transformers Trainer (one or more processes); fast: train/training/fast.py, the lean loop "
         "with token-budget length-grouped batches, one process (see bench/RESULTS.md); both checkpoint and resume",
     )
     batch_tokens: int = Field(2048, ge=64, description="fast engine: padded sub-word tokens per batch (replaces batch_size)")
@@ -232,7 +234,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         raise ConfigError(f"{path}: config file not found{extended}")
     if path in seen:
         raise ConfigError(f"{path}: 'extends' loops back to itself")
-    from train.readers.decoding import read_text  # strict UTF-8, errors naming the file (imported late: readers import this)
+    from train.data.readers.decoding import read_text  # strict UTF-8, errors naming the file (imported late: readers import this)
 
     try:
         raw = yaml.safe_load(read_text(path)) or {}

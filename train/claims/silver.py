@@ -1,0 +1,83 @@
+"""Silver claims data: the rule tagger run over ant-news articles, written as standoff JSONL.
+
+One line per article: ``{"id", "corpus", "text_sha256", "spans"}`` with the ``claims`` spans of
+:func:`train.claims.rules.find_claims` as character offsets into the article text; the texts themselves are
+not copied (their licence keeps them out of the project), the hash ties the offsets to the text.
+With ``augment`` > 0 it also writes that many mention-replaced sentences (:mod:`train.claims.augment`) in the
+native JSONL format, from the articles not held out for validation or test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from train.claims.augment import augment as augment_sentences
+from train.claims.rules import find_claims
+from train.config import RunConfig
+from train.data.dataset import held_out_ids
+from train.data.readers import source_files
+from train.data.readers.standoff import corpus_articles, text_sha256
+from train.io import atomic_write_jsonl
+
+CORPUS = "ant-news"
+
+
+def write_silver(
+    corpus_files: list[Path],
+    out_path: Path,
+    *,
+    limit: int | None = None,
+    augment: int = 0,
+    augment_path: Path | None = None,
+    held_out: frozenset[str] = frozenset(),
+    seed: int = 0,
+) -> dict:
+    """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; with ``augment``, write
+    that many augmented sentences to ``augment_path`` from the articles not in ``held_out`` (with a path
+    and ``augment`` 0, an empty file). Return span counts per label (``augmented``: sentences written)."""
+    if augment and augment_path is None:
+        raise ValueError("augment needs augment_path")
+    counts: Counter[str] = Counter()
+    rows = []
+    sources = []
+    articles = islice(corpus_articles(corpus_files), limit)
+    for doc_id, text in tqdm(articles, desc="silver claims", unit="article", total=limit, mininterval=2):
+        spans = find_claims(text)
+        counts.update(span.label for span in spans)
+        if augment and doc_id not in held_out:
+            sources.append((doc_id, text, spans))
+        rows.append(
+            {
+                "id": doc_id,
+                "corpus": CORPUS,
+                "text_sha256": text_sha256(text),
+                "spans": [span.to_dict() for span in spans],
+            }
+        )
+    atomic_write_jsonl(Path(out_path), rows)
+    if augment_path is not None:  # written with augment 0 too (empty), so no stale file stays behind
+        augmented = augment_sentences(sources, augment, seed) if augment else []
+        atomic_write_jsonl(Path(augment_path), augmented)
+        counts["augmented"] = len(augmented)
+    return dict(counts)
+
+
+def silver_from_config(config: RunConfig) -> tuple[Path, dict]:
+    """``make silver``: :func:`write_silver` with the ``silver`` section of ``config``, holding out the
+    articles its validation and test sources name. Returns the output path and the counts."""
+    corpus = source_files(config, config.silver.corpus, "silver corpus", "the ANT corpus (see data/README.md)")
+    output = config.path(config.silver.output)
+    counts = write_silver(
+        corpus,
+        output,
+        limit=config.silver.limit,
+        augment=config.silver.augment,
+        augment_path=config.path(config.silver.augment_output),
+        held_out=held_out_ids(config),
+        seed=config.data.seed,
+    )
+    return output, counts

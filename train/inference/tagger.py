@@ -1,0 +1,326 @@
+"""``tag``: articles (plain text or JSONL, files or folders) -> entities and normalized claim records;
+:class:`Tagger` does the same for texts in Python.
+
+Every sentence of every article is tagged in one batched pass per model (sorted by length, no
+512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
+large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
+model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
+(:func:`train.claims.rules.readable_claims`).
+
+Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
+binary, empty, not UTF-8: :mod:`train.data.readers.decoding`) as a whole, a JSONL line (malformed, not an
+object, no text) alone; the rest still comes out. ``--strict`` makes any problem fatal. Exit codes
+(:class:`Tagged`): 0 every input tagged, 1 some skipped (the rest written), 2 nothing usable, a
+problem under ``--strict`` or a usage error (nothing written).
+
+Every entity, claim and claim link carries a score (the mean probability of its words; null for the
+rule tagger's claims), and thresholds drop what scores below them: :mod:`train.inference.scoring` says exactly
+what a score is and how the thresholds apply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from train.claims.rules import claim_records, find_claims, readable_claims
+from train.data.articles import DataError
+from train.data.readers.decoding import check_text, decode, read_text, split_lines
+from train.data.readers.jsonl import json_record
+from train.data.readers.standoff import article_id
+from train.data.spans import Span
+from train.data.text import Sentence, split_sentences
+from train.inference.scoring import Thresholds, apply_thresholds, load_thresholds, rounded, score_claims, scored_spans
+from train.io import atomic_write_jsonl
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+JSONL_SUFFIXES = {".jsonl", ".json"}
+STDIN = "-"
+BACKENDS = ("torch", "onnx")
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    source: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _read_file(path: Path) -> tuple[list[Document], list[str]]:
+    """The documents of one file (a plain-text article, or one article per JSONL line; ``-`` is standard
+    input, read as one plain-text article) and a message per JSONL line skipped. A file that cannot be
+    used at all raises :class:`DataError`."""
+    stdin = str(path) == STDIN
+    text = decode(sys.stdin.buffer.read(), "<stdin>") if stdin else read_text(path)
+    if not text.strip():
+        raise DataError(f"{'<stdin>' if stdin else path}: empty")
+    if stdin:
+        return [Document("stdin", text, "<stdin>")], []
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return [Document(path.stem, text, str(path))], []
+    documents, problems = [], []
+    for number, line in enumerate(split_lines(text), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json_record(line, where)
+            if not isinstance(record.get("text"), str) or not record["text"].strip():
+                raise DataError(f"{where}: no text (each line needs a non-empty string 'text')")
+            check_text(record["text"], where)
+        except DataError as error:
+            problems.append(str(error))
+            continue
+        documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], where))
+    return documents, problems
+
+
+def collect_files(inputs: list[str]) -> list[Path]:
+    files = []
+    for name in dict.fromkeys(inputs):  # each input once: a second - would find standard input empty
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
+    """Readable documents and one message per problem (a file or a JSONL line skipped), naming the file
+    and the line once."""
+    documents, problems = [], []
+    for path in tqdm(files, desc="read", unit="file", disable=len(files) < 20):
+        try:
+            found, skipped = _read_file(path)
+        except DataError as error:
+            problems.append(str(error))
+            continue
+        documents += found
+        problems += skipped
+    return documents, problems
+
+
+@dataclass
+class Tagged:
+    """What :func:`tag_files` did: the records, and the problems of the input (each a skipped file or line)."""
+
+    records: list[dict]
+    problems: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input tagged; 1: some skipped, the rest written (2, nothing usable, is an error)."""
+        return 1 if self.problems else 0
+
+
+class ModelTagger:
+    """One token-classification model folder, applied word by word to sentences; ``backend="onnx"``: a
+    folder written by ``export``, run by onnxruntime."""
+
+    def __init__(self, folder: str | Path, batch_size: int, task: str | None = None, backend: str = "torch") -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if backend == "onnx":
+            from train.inference.onnx import load_onnx as load
+        else:
+            from train.inference.models import load_trained as load
+
+        self.tokenizer, self.model = load(folder, task)
+        self.layer = getattr(self.model.config, "task", None) or task or "ner"
+        self.batch_size = batch_size
+
+    def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
+        """Per document: the predicted spans with their scores (:func:`train.inference.scoring.scored_spans`)."""
+        from train.inference.predictor import predict_words
+
+        sentences = [s for d in documents for s in d.sentences]
+        predicted = predict_words(
+            self.model,
+            self.tokenizer,
+            [[t.text for t in s.tokens] for s in sentences],
+            batch_size=self.batch_size,
+            progress=len(sentences) > 1000,
+        )
+        by_sentence = iter(predicted)
+        result = []
+        for document in documents:
+            found = []
+            for sentence in document.sentences:
+                found += scored_spans(sentence.tokens, next(by_sentence), self.layer)
+            result.append(found)
+        return result
+
+
+class Tagger:
+    """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
+    article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
+    or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``thresholds``
+    (:class:`train.inference.scoring.Thresholds`, or a mapping of its keys such as ``{"min_score": 0.5, "MISC": 0.8}``)
+    drops what scores below them; without it everything is kept. ``backend="onnx"`` runs folders written
+    by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra).
+
+        tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
+        [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
+        record["claims"][0]["value"], record["claims"][0]["approx"]   # 6500, True
+    """
+
+    def __init__(
+        self,
+        ner: str | Path | None = None,
+        claims: str | Path | None = None,
+        batch_size: int = 64,
+        thresholds: Thresholds | dict | None = None,
+        backend: str = "torch",
+    ) -> None:
+        self.ner = ModelTagger(ner, batch_size, "ner", backend) if ner else None
+        self.claims = ModelTagger(claims, batch_size, "claims", backend) if claims else None
+        self.thresholds = Thresholds.model_validate(thresholds or {})
+
+    def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
+        """Records for plain article texts, with the given ``ids`` (default ``"0"``, ``"1"``, ... in order)."""
+        if isinstance(texts, str):
+            raise TypeError("Tagger takes a list of article texts: wrap a single text in a list, tagger([text])")
+        texts = list(texts)
+        if bad := [i for i, text in enumerate(texts) if not isinstance(text, str)]:
+            raise TypeError(f"Tagger takes article texts (str); item {bad[0]} is a {type(texts[bad[0]]).__name__}")
+        ids = [str(i) for i in range(len(texts))] if ids is None else list(ids)
+        return self.tag_documents([Document(doc_id, text, "<text>") for doc_id, text in zip(ids, texts, strict=True)])
+
+    def tag_documents(self, documents: list[Document]) -> list[dict]:
+        """Records for documents (their sentences split here where they have none yet)."""
+        for document in documents:
+            document.sentences = document.sentences or split_sentences(document.text)
+        entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
+        claim_spans = (
+            self.claims.spans(documents) if self.claims else [[(s, None) for s in find_claims(d.text)] for d in documents]
+        )
+        records = [
+            {
+                "id": document.id,
+                "source": document.source,
+                "entities": [
+                    {
+                        "text": document.text[s.start : s.end],
+                        "label": s.label,
+                        "start": s.start,
+                        "end": s.end,
+                        "score": rounded(p),
+                    }
+                    for s, p in entities
+                ],
+                "claims": score_claims(
+                    claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])), claim
+                ),
+            }
+            for document, entities, claim in zip(documents, entity_spans, claim_spans)
+        ]
+        return [apply_thresholds(record, self.thresholds) for record in records]
+
+
+def _number(value: float) -> str:
+    """700000000 as 700,000,000 and 2.5 as 2.5 (never 7e+08)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
+
+
+def _range(record: dict) -> str:
+    if record["lower"] is None and record["upper"] is None:
+        return ""
+    left = "[" if record["lower_inclusive"] else "("
+    right = "]" if record["upper_inclusive"] else ")"
+    lower = "" if record["lower"] is None else _number(record["lower"])
+    upper = "" if record["upper"] is None else _number(record["upper"])
+    return f"{left if lower else '('}{lower}, {upper}{right if upper else ')'}"
+
+
+def claims_table(records: list[dict]) -> str:
+    """The claims of every article as an aligned plain-text table."""
+    header = ["article", "quantity", "value", "bounds", "flags", "kind", "unit", "entity", "time"]
+    rows = []
+    for article in records:
+        for claim in article["claims"]:
+            flags = ",".join(f for f in ("approx", "vague") if claim.get(f))
+            value = "" if claim["value"] is None else _number(claim["value"])
+            unit = claim.get("currency") or claim.get("unit") or ""
+            rows.append(
+                [
+                    article["id"],
+                    claim["text"],
+                    value,
+                    _range(claim),
+                    flags,
+                    claim["kind"] or "?",
+                    unit,
+                    claim.get("entity") or "",
+                    claim.get("time") or "",
+                ]
+            )
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def tag_files(
+    inputs: list[str],
+    *,
+    ner: str | None,
+    claims: str | None,
+    output: str | None,
+    table: bool,
+    batch_size: int = 64,
+    strict: bool = False,
+    output_format: str = "jsonl",
+    min_score: float | None = None,
+    thresholds: str | None = None,
+    backend: str = "torch",
+) -> Tagged:
+    """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
+    ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
+    JSONL, or in an annotation tool's import format (``output_format``: label-studio, doccano;
+    :mod:`train.data.annotation_formats`); ``min_score`` and the YAML file ``thresholds`` filter by score
+    (:mod:`train.inference.scoring`)."""
+    limits = load_thresholds(thresholds, min_score)
+    files = collect_files(inputs)
+    documents, skipped = read_documents(files)
+    for message in skipped:
+        log.warning("skipped %s", message)
+    if strict and skipped:
+        raise DataError(f"--strict: {len(skipped)} input problem(s), listed above; nothing tagged")
+    if not documents:
+        raise DataError(
+            f"no article to tag in {' '.join(inputs)}: "
+            + (
+                "every input was skipped (see the warnings above)"
+                if skipped
+                else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}"
+            )
+        )
+    if not ner:
+        log.info("no --ner model: articles are tagged for claims only (entities empty)")
+    if not claims:
+        log.info("no --claims model: claims come from the rule tagger")
+    records = Tagger(ner, claims, batch_size, limits, backend=backend).tag_documents(documents)
+    if output_format != "jsonl":
+        from train.data.annotation_formats import model_version, write_tagged
+
+        write_tagged(output_format, [(d.id, d.text) for d in documents], records, output, model_version(ner, claims))
+    elif output:
+        atomic_write_jsonl(Path(output), records)
+        log.info("%d articles tagged (%d inputs skipped) -> %s", len(records), len(skipped), output)
+    else:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if table:  # beside JSONL on stdout, the table goes to stderr
+        print(claims_table(records), file=sys.stdout if output else sys.stderr)
+    return Tagged(records, skipped)
