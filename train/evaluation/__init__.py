@@ -1,2 +1,2 @@
-"""Stage 5, evaluation: seqeval metrics, a model scored on a split, on other corpora and against the
+"""Stage 4, evaluation: seqeval metrics, a model scored on a split, on other corpora and against the
 rules on the gold claims, and calibration; it returns results and writes or prints nothing."""
