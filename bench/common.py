@@ -2,7 +2,8 @@
 (under bench/out/, or the folder ``BENCH_OUT`` names), and the summary of a quality run (both recipes,
 several seeds, time to the baseline's F1) that the CPU and GPU sets share.
 
-Imports only the standard library and torch, so the GPU set can use it where ``datasets`` is absent.
+Imports only the standard library, torch, ``train.io`` and the table renderer, so the GPU set can use it
+where ``datasets`` is absent.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import torch
 
 from train.io import atomic_write_json
+from train.reporting.tables import markdown_table
 
 OUT = Path(os.environ.get("BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
@@ -85,11 +87,8 @@ def spread(values: list[float]) -> dict:
 
 
 def table(headers: list[str], rows: list[list]) -> str:
-    cells = [[str(h) for h in headers]] + [[f"{c:,.1f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
+    cells = [[f"{c:,.1f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
+    return markdown_table([str(h) for h in headers], cells, padded=True)
 
 
 def write_json(name: str, payload: dict) -> Path:

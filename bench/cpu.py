@@ -11,7 +11,7 @@
    against ``pipeline("token-classification")`` called sentence by sentence; same model; the word
    labels of both are compared (identical outputs required).
 3. Data conversion: the rule tagger over ``--silver-articles`` ant-news articles (``make silver``) and
-   ``prepare_data`` of configs/data.yaml with that silver file (``make data``), words per second.
+   ``write_dataset`` (dataset and card) of configs/data.yaml with that silver file (``make data``), words per second.
 
 Needs ``python -m train data configs/mini.yaml``. Prints tables; writes bench/out/cpu.json.
 """
@@ -34,10 +34,10 @@ from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, tabl
 from bench.inference import ant_sentences, compare_inference, format_inference
 from train.claims.silver import silver_from_config
 from train.config import load_config
-from train.data.dataset import prepare_data
 from train.data.readers import source_files
 from train.data.readers.standoff import corpus_articles
 from train.data.text import tokenize
+from train.steps import write_dataset
 from train.training.fast import train_model
 from train.training.fit import engine_settings
 
@@ -127,7 +127,7 @@ def bench_data(args) -> dict:
             silver_from_config(config)
             runs["silver"].append(time.perf_counter() - started)
             started = time.perf_counter()
-            _, counts = prepare_data(config)
+            _, counts = write_dataset(config)
             runs["data"].append(time.perf_counter() - started)
     corpus = source_files(config, config.silver.corpus, "silver corpus")
     silver_words = sum(len(tokenize(text)) for _, text in islice(corpus_articles(corpus), args.silver_articles))

@@ -16,9 +16,9 @@ from train.cli import main
 from train.config import RunConfig, SourceConfig
 from train.data.annotation_formats import LABEL_STUDIO_CONFIG, index_to_utf16, label_studio_config, model_version, record_spans
 from train.data.articles import DataError
-from train.data.labels import entity_labels
+from train.data.labels import LAYERS, entity_labels
 from train.data.readers import read_doccano, read_label_studio, read_source
-from train.data.spans import LAYERS, Span
+from train.data.spans import Span
 
 EMOJI_TEXT = "🎉 وصلَ الرئيسُ المصريُّ إلى القاهرةِ يومَ الخميسِ 👍 مع نحو 300 شخصٍ من الوفدِ."
 TEXT = "وصل مئات اللاجئين إلى لبنان يوم الخميس."

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from train.evaluation.calibration import calibration, calibration_line, reliability
+from train.evaluation.calibration import calibration, reliability
+from train.reporting.text import calibration_line
 
 
 def test_bins_hold_their_upper_edge_and_ece_weighs_the_gaps_by_count() -> None:

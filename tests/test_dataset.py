@@ -110,19 +110,21 @@ def test_missing_corpus_says_where_to_get_it(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_failed_write_keeps_previous_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import train.data.dataset as dataset_module
+    import train.reporting.datacard as datacard
+    from train.steps import write_dataset
 
     output = tmp_path / "data"
     config = load_config("configs/tiny.yaml", [f"data.output={output}"])
-    dataset_module.prepare_data(config)
+    write_dataset(config)
     before = sorted(p.name for p in output.iterdir())
+    assert "README.md" in before
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(dataset_module, "write_dataset_card", crash)
+    monkeypatch.setattr(datacard, "write_dataset_card", crash)  # the card is written inside the dataset's atomic write
     with pytest.raises(OSError):
-        dataset_module.prepare_data(config)
+        write_dataset(config)
     assert sorted(p.name for p in output.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
 

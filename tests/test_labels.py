@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
-from train.data.labels import bio_labels, entity_labels, label_table
+from train.config import Layer
+from train.data.labels import LAYERS, TAG_COLUMNS, bio_labels, entity_labels, label_table
 
 GUIDELINES = Path(__file__).resolve().parent.parent / "docs" / "annotation.md"
 SECTION_RE = re.compile(r"^## .*\(`(\w+)`\)\s*$")
@@ -38,3 +40,10 @@ def test_guidelines_tables_match_the_package_labels():
 def test_label_sets():
     assert entity_labels("ner") == ["PERS", "LOC", "ORG", "MISC"]
     assert bio_labels("claims") == ["O", "B-QTY", "I-QTY", "B-ENT", "I-ENT", "B-TIME", "I-TIME"]
+
+
+def test_the_layers_are_those_of_labels_yaml() -> None:
+    """``train/data/labels.yaml`` names the layers; the config's ``Layer`` (the foundation cannot read the
+    data stage's file) must name the same."""
+    assert LAYERS == tuple(label_table()) == tuple(TAG_COLUMNS) == ("ner", "claims")
+    assert get_args(Layer) == LAYERS, "train.config.Layer and train/data/labels.yaml name different layers: edit both"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from train.evaluation.metrics import classification_report, compute_seqeval, format_table
+from train.evaluation.metrics import classification_report, compute_seqeval
+from train.reporting.text import format_table
 
 # Sentence 1: PERS is right; a stray I-LOC after O is a LOC entity only for conlleval (and is
 # predicted identically); ORG is mistaken for LOC. Sentence 2: LOC is right.

@@ -66,7 +66,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [wheel] = (tmp / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "train/data/labels.yaml" in names
+        assert "train/data/labels.yaml" in names and "train/reporting/citations.bib" in names
         [entry_points] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
         assert "arabic-train = train.cli:main" in archive.read(entry_points).decode()
     target = tmp / "target"

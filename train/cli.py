@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the importable steps.
+"""The command line: argument parsing over the pipeline's steps (:mod:`train.steps`).
 
 python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
 python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
@@ -18,22 +18,16 @@ error the one-line message explains (bad input or config, nothing usable, tag --
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from pathlib import Path
 
+from train import steps
 from train.config import load_config
 from train.data.annotation_formats import OUTPUT_FORMATS
 from train.errors import UserError
 from train.inference.tagger import BACKENDS
 
 log = logging.getLogger("train")
-
-
-def _shown(path: Path) -> Path:
-    """``path`` relative to the working directory when it lies below it."""
-    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,51 +50,23 @@ def _probability(text: str) -> float:
 
 
 def cmd_data(args: argparse.Namespace) -> None:
-    from train.data.dataset import format_counts, prepare_data
-
-    config = load_config(args.config, args.overrides)
-    output, counts = prepare_data(config)
-    print(format_counts(counts))
-    print(f"dataset written to {_shown(output)}")
+    steps.data(load_config(args.config, args.overrides))
 
 
 def cmd_silver(args: argparse.Namespace) -> None:
-    from train.claims.silver import silver_from_config
-
-    output, counts = silver_from_config(load_config(args.config, args.overrides))
-    print(json.dumps(counts, ensure_ascii=False))
-    print(f"silver claims written to {_shown(output)}")
+    steps.silver(load_config(args.config, args.overrides))
 
 
 def cmd_fit(args: argparse.Namespace) -> None:
-    from train.training.fit import fit
-
-    config = load_config(args.config, args.overrides)
-    output = fit(config)
-    print(f"model written to {_shown(output)}")
+    steps.fit(load_config(args.config, args.overrides))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from train.evaluation.claims import report_claims
-    from train.evaluation.evaluate import evaluate_model, model_task
-
-    folders = [Path(folder) for folder in args.model_dirs]
-    if args.data:
-        from train.evaluation.crossdomain import evaluate_cross_domain
-
-        for folder in folders:
-            evaluate_cross_domain(folder, args.data, split=args.split)
-        return
-    for folder in folders:
-        evaluate_model(folder, split=args.split)
-    if claims := [folder for folder in folders if model_task(folder) == "claims"]:
-        report_claims(claims, args.split)
+    steps.evaluate(args.model_dirs, split=args.split, data_configs=args.data)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from train.inference.tagger import tag_files
-
-    return tag_files(
+    return steps.tag(
         args.files,
         ner=args.ner,
         claims=args.claims,
@@ -116,33 +82,19 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from train.inference.onnx import export_onnx
-
-    output = export_onnx(args.model_dir, args.out_dir, int8=args.int8, overwrite=args.overwrite)
-    print(f"{'int8' if args.int8 else 'fp32'} ONNX model written to {_shown(output.resolve())}")
+    steps.export(args.model_dir, args.out_dir, int8=args.int8, overwrite=args.overwrite)
 
 
 def cmd_quantity(args: argparse.Namespace) -> None:
-    from train.claims.quantity import parse_quantity
-
-    print(json.dumps(parse_quantity(args.text).to_dict(), ensure_ascii=False))
+    steps.quantity(args.text)
 
 
 def cmd_push(args: argparse.Namespace) -> None:
-    from train.reporting.push import push
-
-    for line in push(Path(args.model_dir), args.repo_id, dry_run=args.dry_run, private=args.private):
-        print(line)
+    steps.push(args.model_dir, args.repo_id, dry_run=args.dry_run, private=args.private)
 
 
 def cmd_portable(args: argparse.Namespace) -> None:
-    from train.inference.portable import make_portable
-
-    for folder in args.model_dirs:
-        if not (Path(folder) / "tokenizer.json").is_file():
-            raise UserError(f"{folder}: no tokenizer.json; pass a model folder written by fit (runs/NAME/model)")
-        fixed = make_portable(folder)
-        print(f"{folder}: " + ("; ".join(f"fixed: {problem}" for problem in fixed) or "already loads in transformers 4.x"))
+    steps.portable(args.model_dirs)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from train.data.labels import entity_labels
-from train.data.spans import LAYERS, Span
+from train.data.labels import LAYERS, entity_labels
+from train.data.spans import Span
 from train.io import atomic_write_jsonl, atomic_write_text
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from train.data.labels import entity_labels
-from train.data.spans import LAYERS, Span
+from train.data.labels import LAYERS, entity_labels
+from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
 from train.errors import UserError
 

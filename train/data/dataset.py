@@ -1,7 +1,8 @@
 """Data preparation: the configured sources -> one sentence-per-row ``DatasetDict`` on disk.
 
 Declared inputs: the ``data.sources`` of the run config. Declared output: ``data.output``, a folder
-written by ``save_to_disk`` with a dataset card (``README.md``) and the resolved config beside it.
+written by ``save_to_disk`` with the resolved config beside it, and whatever the caller's ``finish``
+adds inside the same atomic write (the ``data`` step, :mod:`train.steps`, adds the dataset card).
 Training reads nothing else.
 
 Splits are made by article, never by sentence. A source with ``split: auto`` is shuffled by article
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +31,11 @@ from train.data.readers.jsonl import read_json_lines
 from train.data.spans import Span, bio_to_spans, spans_to_bio
 from train.data.text import Token
 from train.io import atomic_directory
-from train.reporting.datacard import count_keys, write_dataset_card
 
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "validation", "test")
+Counts = dict[str, dict[str, int]]  # split -> {"sentences", "tokens", "articles", "<layer>/<label>"} -> count
 
 
 def features() -> Features:
@@ -45,8 +47,7 @@ def features() -> Features:
             "tokens": List(Value("string")),
             "starts": List(Value("int32")),
             "ends": List(Value("int32")),
-            "ner_tags": List(ClassLabel(names=bio_labels("ner"))),
-            "claim_tags": List(ClassLabel(names=bio_labels("claims"))),
+            **{column: List(ClassLabel(names=bio_labels(layer))) for layer, column in TAG_COLUMNS.items()},
             "layers": List(Value("string")),
         }
     )
@@ -158,7 +159,7 @@ def _table(rows: list[dict], schema: Features) -> Dataset:
     return Dataset.from_list(rows, features=schema)
 
 
-def count_labels(dataset: DatasetDict) -> dict[str, dict[str, int]]:
+def count_labels(dataset: DatasetDict) -> Counts:
     """``{split: {"sentences", "tokens", "articles", "<layer>/<label>": entity count}}``."""
     counts = {}
     for split, part in dataset.items():
@@ -173,16 +174,9 @@ def count_labels(dataset: DatasetDict) -> dict[str, dict[str, int]]:
     return counts
 
 
-def format_counts(counts: dict[str, dict[str, int]]) -> str:
-    keys = count_keys(counts)
-    width = max(len(k) for k in keys)
-    lines = [f"{'':{width}}  " + "  ".join(f"{s:>10}" for s in counts)]
-    lines += [f"{k:{width}}  " + "  ".join(f"{counts[s].get(k, 0):>10,}" for s in counts) for k in keys]
-    return "\n".join(lines)
-
-
-def prepare_data(config: RunConfig) -> tuple[Path, dict]:
-    """Build the dataset, write it atomically with its card and config; return the folder and counts."""
+def prepare_data(config: RunConfig, finish: Callable[[Path, Counts], None] | None = None) -> tuple[Path, Counts]:
+    """Build the dataset and write it atomically with its config, ``finish(folder, counts)`` (the card)
+    called inside the same atomic write; return the folder and the counts (:func:`count_labels`)."""
     dataset = build_dataset(config)
     counts = count_labels(dataset)
     output = config.path(config.data.output)
@@ -191,7 +185,8 @@ def prepare_data(config: RunConfig) -> tuple[Path, dict]:
     with atomic_directory(output) as tmp:
         # datasets cannot load back a split saved with no rows: empty splits are left out, load_prepared restores them
         DatasetDict({split: part for split, part in dataset.items() if len(part)}).save_to_disk(str(tmp))
-        write_dataset_card(tmp, config, counts)
+        if finish is not None:
+            finish(tmp, counts)
         save_config(config, tmp)
     return output, counts
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from train.data.text import Token
 
-LAYERS = ("ner", "claims")
-
 
 @dataclass(frozen=True, order=True)
 class Span:

@@ -94,9 +94,3 @@ def _kept(cut: float, scores: Sequence[float], right: Sequence[bool], gold_count
     recall = correct / gold_count if gold_count else 0.0
     f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
     return {"min_score": cut, "kept": len(kept), "right": correct, "precision": precision, "recall": recall, "f1": f1}
-
-
-def calibration_line(result: dict[str, dict[str, Any]]) -> str:
-    """One line of a :func:`calibration` result: the ECE of words and of spans."""
-    parts = [f"{view} {result[view]['ece']:.4f} ({result[view]['count']:,})" for view in ("words", "spans")]
-    return "expected calibration error: " + ", ".join(parts)

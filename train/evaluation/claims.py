@@ -9,7 +9,9 @@ approximate subsets. ``normalizer`` scores the normalizer alone on the gold span
 Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
 (:func:`train.claims.rules.readable_claims`), and on its raw spans (``<model dir> (raw spans)``). When the
 split has several gold sources (the seed, the test articles, the blind test articles), every source is
-also scored alone.
+also scored alone. :func:`evaluate_claims` returns the results (the JSON that the ``evaluate`` step,
+:mod:`train.steps`, stores as ``claims_eval_<split>.json`` in every model folder); the table is
+:func:`train.reporting.text.claims_comparison`.
 """
 
 from __future__ import annotations
@@ -120,51 +122,4 @@ def _scores(articles: list[Article], systems: dict, records: dict, chosen: list[
     for name, predicted in systems.items():
         results[name] = score(mine, [predicted[i] for i in chosen], kept)
     results["normalizer"] = record_accuracy(mine, [[s for s in a.spans if s.layer == "claims"] for a in mine], kept)
-    return results
-
-
-def format_comparison(results: dict) -> str:
-    """Systems as rows: strict F1 per label, micro F1, record accuracy (all, vague, approx)."""
-    systems = [k for k in results if k not in ("articles", "gold_qty", "normalizer", "sources")]
-    header = ["system", "QTY F1", "ENT F1", "TIME F1", "micro F1", "records", "vague", "approx"]
-    rows = []
-    for name in systems:
-        strict = results[name]["seqeval"]["strict"]
-        per_type = strict["per_type"]
-        rec = results[name]["records"]
-        rows.append(
-            [name]
-            + [f"{100 * per_type.get(label, {}).get('f1', 0.0):.1f}" for label in ("QTY", "ENT", "TIME")]
-            + [f"{100 * strict['f1']:.1f}"]
-            + [f"{100 * rec[k]['accuracy']:.1f} ({rec[k]['correct']}/{rec[k]['total']})" for k in ("all", "vague", "approx")]
-        )
-    norm = results["normalizer"]
-    rows.append(
-        ["normalizer on gold spans", "", "", "", ""]
-        + [f"{100 * norm[k]['accuracy']:.1f} ({norm[k]['correct']}/{norm[k]['total']})" for k in ("all", "vague", "approx")]
-    )
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(header, widths)), "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines)
-
-
-def report_claims(model_dirs: list[Path], split: str = "test") -> dict:
-    """Compare the rule tagger and ``model_dirs`` on the gold articles named by the first model's config;
-    print the table and write ``claims_eval_<split>.json`` into every model folder."""
-    from train.config import load_config
-    from train.io import atomic_write_json
-
-    config = load_config(model_dirs[0] / "run_config.yaml")
-    results = evaluate_claims(model_dirs, config, split)
-    if not results["articles"]:
-        print(f"\nno hand-annotated claims articles in the {split} split of {model_dirs[0]}'s data: no claims comparison")
-        return results
-    print(f"\nclaims on the gold {split} articles ({results['articles']} articles, {results['gold_qty']} gold QTY records)")
-    print(format_comparison(results))
-    for name, part in results.get("sources", {}).items():
-        print(f"\n  of which source {name} ({part['articles']} articles, {part['gold_qty']} gold QTY records)")
-        print(format_comparison(part))
-    for model_dir in model_dirs:
-        atomic_write_json(model_dir / f"claims_eval_{split}.json", results)
     return results

@@ -8,15 +8,16 @@ so a type the corpus lacks (MISC, when nothing maps to it) counts neither for no
 Next to each corpus the model's in-domain split (test) is scored on the same shared types, so the drop
 is measured like for like.
 
-The results go into the model folder's ``eval_results.json`` under ``cross_domain``, keyed by the
-config's file name (``{"cross_domain": {"aqmar": {...}}}``), and the model card is rewritten to show
-them.
+:func:`evaluate_cross_domain` returns a :class:`CrossDomain` and writes nothing: the ``evaluate`` step
+(:mod:`train.steps`) prints its tables and stores it in the model folder's ``eval_results.json`` under
+``cross_domain``, keyed by the config's file name (``{"cross_domain": {"aqmar": {...}}}``), and the
+model card is rewritten to show it (:mod:`train.reporting.results`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,10 @@ from train.data.articles import DataError
 from train.data.dataset import article_rows, load_prepared, task_splits
 from train.data.labels import TAG_COLUMNS, entity_labels, tag_names
 from train.data.readers import read_source
-from train.evaluation.evaluate import CROSS_DOMAIN, predict_split, write_card
+from train.evaluation.evaluate import predict_split
 from train.evaluation.metrics import compute_seqeval
 from train.inference.models import load_trained
 from train.inference.predictor import predict_words
-from train.io import atomic_write_json
 
 
 def _target(value: str) -> str | None:
@@ -113,51 +113,38 @@ def score_corpus(
     return scores
 
 
-def in_domain_predictions(config: RunConfig, split: str, model, tokenizer) -> dict[str, Any] | None:
-    """Gold and predicted tags of the model's own ``split``; None (and a note) when its dataset is not there."""
+def in_domain_predictions(config: RunConfig, split: str, model, tokenizer) -> tuple[dict[str, Any] | None, str | None]:
+    """Gold and predicted tags of the model's own ``split``, or None and why it is not scored (its dataset
+    is not there, or the split has no sentence of the task)."""
     task = config.train.task
     try:
         part = task_splits(DatasetDict({split: load_prepared(config)[split]}), task)[split]
     except DataError as error:
-        print(f"in-domain {split} not scored on the shared types: {error}")
-        return None
+        return None, str(error)
     if len(part) == 0:
-        print(f"in-domain {split} not scored on the shared types: no '{task}' sentences in that split")
-        return None
+        return None, f"no '{task}' sentences in that split"
     return {
         "split": split,
         "sources": sorted(set(part["source"])),
         "gold": tag_names(part[TAG_COLUMNS[task]], part.features[TAG_COLUMNS[task]].feature.names),
         "predicted": predict_split(part, model, tokenizer, config.train.eval_batch_size),
-    }
+    }, None
 
 
-def comparison_table(name: str, scores: Mapping[str, Any]) -> str:
-    """Strict micro P/R/F1, per-type F1 and counts of a corpus beside the in-domain split, on the shared types."""
-    columns = [scores["in_domain"], scores] if "in_domain" in scores else [scores]
-    header = ([f"in-domain {scores['in_domain']['split']}"] if "in_domain" in scores else []) + [name]
+@dataclass
+class CrossDomain:
+    """A model scored on other corpora: ``corpora`` maps each data config's name (its file name) to
+    :func:`score_corpus` with its ``config`` file, in the order given; ``in_domain_skipped`` says why the
+    in-domain ``split`` was not scored beside them (None when it was)."""
 
-    def entities(result: Mapping[str, Any]) -> int:
-        return sum(row["support"] for row in result["strict"]["per_type"].values())
-
-    rows = [(key, [f"{c['strict'][key]:.4f}" for c in columns]) for key in ("precision", "recall", "f1")]
-    rows += [
-        (
-            f"{label} f1",
-            [f"{c['strict']['per_type'][label]['f1']:.4f}" if label in c["strict"]["per_type"] else "-" for c in columns],
-        )
-        for label in scores["shared_types"]
-    ]
-    rows += [("entities", [f"{entities(c):,}" for c in columns]), ("sentences", [f"{c['sentences']:,}" for c in columns])]
-    first = max(len(key) for key, _ in rows)
-    widths = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(header)]
-    lines = [" " * first + "".join(f"  {h:>{w}}" for h, w in zip(header, widths))]
-    lines += [f"{key:<{first}}" + "".join(f"  {c:>{w}}" for c, w in zip(cells, widths)) for key, cells in rows]
-    return "\n".join(lines)
+    task: str
+    split: str
+    corpora: dict[str, dict[str, Any]] = field(default_factory=dict)
+    in_domain_skipped: str | None = None
 
 
-def evaluate_cross_domain(model_dir: Path, data_configs: list[str], split: str = "test") -> dict[str, dict[str, Any]]:
-    """Score the model in ``model_dir`` on the sources of each data config; store and print the results."""
+def evaluate_cross_domain(model_dir: Path, data_configs: list[str], split: str = "test") -> CrossDomain:
+    """Score the model in ``model_dir`` on the sources of each data config."""
     model_dir = Path(model_dir)
     config = load_config(model_dir / "run_config.yaml")
     task = config.train.task
@@ -168,18 +155,11 @@ def evaluate_cross_domain(model_dir: Path, data_configs: list[str], split: str =
         corpus_config = load_config(config_file)
         types = shared_types(corpus_config, config_file, task, model_labels)
         corpora.append((Path(config_file).stem, config_file, types, corpus_rows(corpus_config, config_file, task)))
-    in_domain = in_domain_predictions(config, split, model, tokenizer)
-    results: dict[str, dict[str, Any]] = {}
+    in_domain, skipped = in_domain_predictions(config, split, model, tokenizer)
+    result = CrossDomain(task, split, in_domain_skipped=skipped)
     for name, config_file, types, rows in corpora:
         tokens = [row["tokens"] for row in rows]
         predicted = predict_words(model, tokenizer, tokens, batch_size=config.train.eval_batch_size, progress=len(rows) > 2000)
         scores = score_corpus(rows, [[label for label, _ in s] for s in predicted], task, types, in_domain)
-        results[name] = {**scores, "config": config_file}
-        print(f"\n{task} / {name} ({config_file}): strict seqeval on the shared types {', '.join(types)}")
-        print(comparison_table(name, scores))
-    results_path = model_dir / "eval_results.json"
-    stored = json.loads(results_path.read_text()) if results_path.is_file() else {}
-    stored[CROSS_DOMAIN] = {**stored.get(CROSS_DOMAIN, {}), **results}
-    atomic_write_json(results_path, stored)
-    write_card(model_dir, config, stored)
-    return results
+        result.corpora[name] = {**scores, "config": config_file}
+    return result

@@ -1,37 +1,43 @@
-"""Evaluation of a model folder on the prepared dataset, at word level, and its model card.
+"""Evaluation of a trained model on the prepared dataset, at word level, returning result objects.
 
-Writes into the model folder: ``eval_results.json`` (seqeval strict and conlleval, per split and per
-source; the calibration of the model's probabilities: :mod:`train.evaluation.calibration`; under ``cross_domain``,
-the scores on other corpora of ``train/evaluation/crossdomain.py``),
-``classification_report_<split>.txt``, ``errors_<split>.jsonl`` (every sentence with a wrong
-label, gold and predicted spans side by side) and ``README.md`` (the model card). ``evaluate_folder``
-serves ``fit`` (right after training) and ``python -m train evaluate`` alike.
+:func:`evaluate_splits` scores a model on splits of its task's rows: seqeval strict and conlleval, per
+split and per source, the calibration of its probabilities (:mod:`train.evaluation.calibration`), the
+seqeval report and every sentence with a wrong label (gold and predicted spans side by side). It writes
+and prints nothing: the ``fit`` and ``evaluate`` steps (:mod:`train.steps`) hand the results to
+:mod:`train.reporting.results`, which writes ``eval_results.json``, the reports, the error files and
+the card.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import platform
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from datasets import Dataset, DatasetDict
-from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from train.config import RunConfig, load_config
-from train.data.dataset import SPLITS, load_prepared, rows_to_spans, task_splits
-from train.data.labels import TAG_COLUMNS, label_table, tag_names
-from train.evaluation.calibration import calibration, calibration_line
-from train.evaluation.metrics import classification_report, compute_seqeval, format_table
+from train.data.dataset import load_prepared, rows_to_spans, task_splits
+from train.data.labels import TAG_COLUMNS, tag_names
+from train.evaluation.calibration import calibration
+from train.evaluation.metrics import classification_report, compute_seqeval
 from train.inference.models import load_trained
 from train.inference.predictor import predict_words
-from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
-from train.reporting.modelcard import write_model_card
-from train.training.base_model import base_model_name
-
-log = logging.getLogger(__name__)
 
 CROSS_DOMAIN = "cross_domain"  # the eval_results.json key of the scores on other corpora (train/evaluation/crossdomain.py)
+
+
+@dataclass
+class SplitEvaluation:
+    """One split scored: ``scores`` is its ``eval_results.json`` entry (:func:`compute_seqeval` with
+    ``sentences``, ``by_source`` and ``calibration``), None when the split has no sentence of the task."""
+
+    task: str
+    split: str
+    sentences: int
+    scores: dict[str, Any] | None = None
+    report: str = ""  # seqeval's text report (strict IOB2)
+    errors: list[dict] = field(default_factory=list)  # every sentence with a wrong label: text, gold and predicted spans
 
 
 def predict_scored(part: Dataset, model, tokenizer, batch_size: int) -> list[list[tuple[str, float]]]:
@@ -75,7 +81,9 @@ def error_rows(part: Dataset, task: str, gold: list[list[str]], predicted: list[
     return rows
 
 
-def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) -> tuple[dict, str, list[dict]]:
+def evaluate_split(part: Dataset, task: str, split: str, model, tokenizer, batch_size: int) -> SplitEvaluation:
+    if len(part) == 0:
+        return SplitEvaluation(task, split, 0)
     names = part.features[TAG_COLUMNS[task]].feature.names
     gold = tag_names(part[TAG_COLUMNS[task]], names)
     scored = predict_scored(part, model, tokenizer, batch_size)
@@ -89,85 +97,28 @@ def evaluate_split(part: Dataset, task: str, model, tokenizer, batch_size: int) 
     scores["sentences"] = len(part)
     scores["by_source"] = by_source
     scores["calibration"] = calibration(gold, scored, task)
-    return scores, classification_report(gold, predicted), error_rows(part, task, gold, predicted)
-
-
-def library_versions() -> dict[str, str]:
-    import accelerate
-    import datasets
-    import tokenizers
-    import torch
-    import transformers
-
-    versions = {m.__name__: m.__version__ for m in (transformers, torch, datasets, tokenizers, accelerate)}
-    versions["python"] = platform.python_version()
-    return versions
-
-
-def evaluate_folder(
-    model_dir: Path,
-    *,
-    config: RunConfig,
-    dataset: DatasetDict,
-    model: PreTrainedModel,
-    tokenizer: PreTrainedTokenizerFast,
-    splits: tuple[str, ...] = ("validation", "test"),
-) -> dict:
-    """Evaluate on ``splits`` (rows of the task's layer), write the results and the card into ``model_dir``."""
-    task = config.train.task
-    results_path = model_dir / "eval_results.json"
-    results = json.loads(results_path.read_text()) if results_path.is_file() else {}
-    for split in splits:
-        part = dataset[split]
-        if len(part) == 0:
-            print(f"\n{task} / {split}: no sentences annotated in the '{task}' layer in this split; nothing to evaluate")
-            continue
-        scores, report, errors = evaluate_split(part, task, model, tokenizer, config.train.eval_batch_size)
-        results[split] = scores
-        atomic_write_text(model_dir / f"classification_report_{split}.txt", report)
-        atomic_write_jsonl(model_dir / f"errors_{split}.jsonl", errors)
-        print(f"\n{task} / {split}: {len(part)} sentences\n{format_table(scores)}")
-        print(calibration_line(scores["calibration"]))
-        print(f"{len(errors)} sentences with a wrong label: errors_{split}.jsonl in the model folder (gold and predicted)")
-    atomic_write_json(results_path, results)
-    write_card(model_dir, config, results)
-    return results
-
-
-def write_card(model_dir: Path, config: RunConfig, results: dict) -> None:
-    """(Re)write the model card from the run config and the contents of ``eval_results.json``."""
-    task = config.train.task
-    sources = [
-        {"name": s.name, "description": s.description, "license": s.license, "url": s.url, "split": s.split}
-        for s in config.data.sources
-        if task in s.layers
-    ]
-    write_model_card(
-        model_dir,
-        task=task,
-        labels=label_table()[task],
-        base_model=base_model_name(config.model),
-        config=config.model_dump(mode="json"),
-        metrics={
-            split: {k: v for k, v in scores.items() if k != "by_source"} for split, scores in results.items() if split in SPLITS
-        },
-        data_sources=sources,
-        versions=library_versions(),
-        model_name=config.path(config.train.output_dir).name,
-        license=config.model.license,
-        cross_domain=results.get(CROSS_DOMAIN),
+    return SplitEvaluation(
+        task, split, len(part), scores, classification_report(gold, predicted), error_rows(part, task, gold, predicted)
     )
+
+
+def evaluate_splits(
+    config: RunConfig, dataset: DatasetDict, model, tokenizer, splits: tuple[str, ...] = ("validation", "test")
+) -> list[SplitEvaluation]:
+    """The model scored on ``splits`` of ``dataset`` (rows of the task's layer), in that order."""
+    task = config.train.task
+    return [evaluate_split(dataset[split], task, split, model, tokenizer, config.train.eval_batch_size) for split in splits]
 
 
 def model_task(model_dir: Path) -> str:
     return load_config(model_dir / "run_config.yaml").train.task
 
 
-def evaluate_model(model_dir: Path, split: str = "test") -> dict:
+def evaluate_model(model_dir: Path, split: str = "test") -> list[SplitEvaluation]:
     """Re-evaluate a saved model folder on a split of the dataset its config names."""
     config = load_config(model_dir / "run_config.yaml")
     dataset = load_prepared(config)
     task = config.train.task
     part = task_splits(DatasetDict({split: dataset[split]}), task)
     tokenizer, model = load_trained(model_dir, task)
-    return evaluate_folder(model_dir, config=config, dataset=part, model=model, tokenizer=tokenizer, splits=(split,))
+    return evaluate_splits(config, part, model, tokenizer, splits=(split,))

@@ -20,7 +20,7 @@ cache or lock.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from seqeval.metrics import classification_report as _seqeval_report
@@ -108,37 +108,3 @@ def classification_report(references: list[list[str]], predictions: list[list[st
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return _seqeval_report(gold, predicted, mode="strict", scheme=IOB2, digits=4, zero_division=0)
-
-
-SCORE_HEADER = ("type", "precision", "recall", "f1", "support")
-
-
-def score_rows(metrics: Mapping[str, Any]) -> tuple[list[list[str]], list[list[str]]]:
-    """Formatted rows of a ``compute_seqeval`` result: strict per type, then the strict and conlleval micro rows.
-
-    Support is the number of reference entities (summed over types for the micro rows; conlleval can
-    count more, since it accepts chunks opened by a stray ``I-``).
-    """
-
-    def cells(name: str, scores: Mapping[str, Any], support: int) -> list[str]:
-        return [name, f"{scores['precision']:.4f}", f"{scores['recall']:.4f}", f"{scores['f1']:.4f}", str(support)]
-
-    per_type = [cells(name, s, s["support"]) for name, s in metrics["strict"]["per_type"].items()]
-    micro = [
-        cells(f"micro ({mode})", metrics[mode], sum(s["support"] for s in metrics[mode]["per_type"].values())) for mode in MODES
-    ]
-    return per_type, micro
-
-
-def format_table(metrics: Mapping[str, Any]) -> str:
-    """Plain-text table of a ``compute_seqeval`` result: strict scores per type, both micro averages, accuracy."""
-    per_type, micro = score_rows(metrics)
-    widths = [max(len(row[i]) for row in (SCORE_HEADER, *per_type, *micro)) for i in range(len(SCORE_HEADER))]
-    rule = "  ".join("-" * width for width in widths)
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths)))
-
-    lines = [line(SCORE_HEADER), rule, *map(line, per_type), *([rule] if per_type else []), *map(line, micro)]
-    lines.append(f"token accuracy: {metrics['accuracy']:.4f}")
-    return "\n".join(lines) + "\n"

@@ -2,8 +2,9 @@
 ONNX backend of :func:`train.inference.predictor.predict_windows` (``tag --backend onnx``, ``Tagger(backend="onnx")``).
 
 The folder holds ``model.onnx`` (inputs ``input_ids`` and ``attention_mask``, int64, dynamic batch and
-sequence axes; output ``logits``), the tokenizer files, ``config.json`` (``id2label``, the task) and the
-model card when the source has one, with a section on the export appended. ``--int8`` stores the model
+sequence axes; output ``logits``), the tokenizer files, ``config.json`` (``id2label``, the task) and,
+written by the ``export`` step, the model card when the source has one, with a section on the export
+appended. ``--int8`` stores the model
 quantized by ``onnxruntime.quantization.quantize_dynamic`` (int8 weights, activations quantized at run
 time) instead of fp32. The graph is captured by the ``torch.export`` based exporter (``dynamo=True``,
 torch's default): torch 2.13's TorchScript exporter (``dynamo=False``) still runs on a transformers 5
@@ -17,20 +18,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import torch
 
 from train.errors import UserError
-from train.io import atomic_directory, atomic_write_text
+from train.io import atomic_directory
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
-CARD = "README.md"
 INPUTS = ("input_ids", "attention_mask")
 EXTRA = "pip install 'arabic-claims-train[onnx]'"
 TOLERANCE = 1e-3  # largest |torch - onnxruntime| logit difference an fp32 export may show on the probe batch
@@ -178,31 +177,19 @@ def _export_fp32(model, pad_id: int, path: Path) -> None:
     log.info("ONNX fp32 logits within %.1e of torch on the probe batch", difference)
 
 
-def _card(source: Path, int8: bool) -> str | None:
-    """The source's model card with a section on this export, or ``None`` without one."""
-    card = source / CARD
-    if not card.is_file():
-        return None
-    weights = "int8 weights (`onnxruntime.quantization.quantize_dynamic`, activations quantized at run time)" if int8 else "fp32"
-    return card.read_text(encoding="utf-8").rstrip("\n") + (
-        "\n\n## ONNX export\n\n"
-        f"This folder holds the model above as ONNX ({MODEL_FILE}, {weights}), exported with torch {torch.__version__} "
-        "(`python -m train export`): inputs `input_ids` and `attention_mask` (int64, batch × sequence), output "
-        "`logits` (batch × sequence × labels, `id2label` in config.json), with the tokenizer that feeds it. It "
-        "runs on onnxruntime without torch; in this project:\n\n"
-        "```python\nfrom train.inference.tagger import Tagger\n\n"
-        'tagger = Tagger(ner="PATH/TO/THIS/FOLDER", backend="onnx")  # or claims=...\n```\n\n'
-        "or `python -m train tag --backend onnx --ner PATH/TO/THIS/FOLDER articles/`. "
-        "Unlike the source folder, it does not load with `pipeline(...)` (no torch weights).\n"
-    )
-
-
-def export_onnx(model_dir: str | Path, out_dir: str | Path, *, int8: bool = False, overwrite: bool = False) -> Path:
+def export_onnx(
+    model_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    int8: bool = False,
+    overwrite: bool = False,
+    finish: Callable[[Path], None] | None = None,
+) -> Path:
     """Write the ONNX folder of the model in ``model_dir`` (a folder written by ``fit`` or a hub id) to
-    ``out_dir``; returns ``out_dir``."""
+    ``out_dir``, ``finish(folder)`` called inside the same atomic write (the ``export`` step adds the
+    card there: :func:`train.reporting.modelcard.write_export_card`); returns ``out_dir``."""
     from train.inference.models import load_trained
     from train.inference.portable import save_tokenizer
-    from train.reporting.figures import F1_CHART, RELIABILITY_CHART
 
     out_dir = Path(out_dir)
     source = Path(model_dir)
@@ -226,10 +213,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, int8: bool = Fals
             OnnxModel(tmp / MODEL_FILE, model.config)  # it loads, or nothing is written
         save_tokenizer(tokenizer, tmp)  # the same tokenizer files as the model folder (train/inference/portable.py)
         model.config.save_pretrained(tmp)
-        if (card := _card(source, int8)) is not None:
-            atomic_write_text(tmp / CARD, card)
-            for figure in (F1_CHART, RELIABILITY_CHART):  # the card links them
-                if (source / figure).is_file():
-                    shutil.copyfile(source / figure, tmp / figure)
+        if finish is not None:
+            finish(tmp)
     log.info("%s model exported to %s", "int8" if int8 else "fp32", out_dir)
     return out_dir

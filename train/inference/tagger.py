@@ -1,5 +1,6 @@
-"""``tag``: articles (plain text or JSONL, files or folders) -> entities and normalized claim records;
-:class:`Tagger` does the same for texts in Python.
+"""Articles (plain text or JSONL, files or folders) -> entities and normalized claim records: the
+reading and the :class:`Tagger` behind ``tag`` (the ``tag`` step, :mod:`train.steps`, writes the
+records and the table), and the same for texts in Python.
 
 Every sentence of every article is tagged in one batched pass per model (sorted by length, no
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
@@ -20,8 +21,6 @@ what a score is and how the thresholds apply.
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,10 +35,7 @@ from train.data.readers.jsonl import json_record
 from train.data.readers.standoff import article_id
 from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
-from train.inference.scoring import Thresholds, apply_thresholds, load_thresholds, rounded, score_claims, scored_spans
-from train.io import atomic_write_jsonl
-
-log = logging.getLogger(__name__)
+from train.inference.scoring import Thresholds, apply_thresholds, rounded, score_claims, scored_spans
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
@@ -112,7 +108,8 @@ def read_documents(files: list[Path]) -> tuple[list[Document], list[str]]:
 
 @dataclass
 class Tagged:
-    """What :func:`tag_files` did: the records, and the problems of the input (each a skipped file or line)."""
+    """What ``tag`` did (:func:`train.steps.tag`): the records, and the problems of the input (each a skipped
+    file or line)."""
 
     records: list[dict]
     problems: list[str]
@@ -225,102 +222,3 @@ class Tagger:
             for document, entities, claim in zip(documents, entity_spans, claim_spans)
         ]
         return [apply_thresholds(record, self.thresholds) for record in records]
-
-
-def _number(value: float) -> str:
-    """700000000 as 700,000,000 and 2.5 as 2.5 (never 7e+08)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
-
-
-def _range(record: dict) -> str:
-    if record["lower"] is None and record["upper"] is None:
-        return ""
-    left = "[" if record["lower_inclusive"] else "("
-    right = "]" if record["upper_inclusive"] else ")"
-    lower = "" if record["lower"] is None else _number(record["lower"])
-    upper = "" if record["upper"] is None else _number(record["upper"])
-    return f"{left if lower else '('}{lower}, {upper}{right if upper else ')'}"
-
-
-def claims_table(records: list[dict]) -> str:
-    """The claims of every article as an aligned plain-text table."""
-    header = ["article", "quantity", "value", "bounds", "flags", "kind", "unit", "entity", "time"]
-    rows = []
-    for article in records:
-        for claim in article["claims"]:
-            flags = ",".join(f for f in ("approx", "vague") if claim.get(f))
-            value = "" if claim["value"] is None else _number(claim["value"])
-            unit = claim.get("currency") or claim.get("unit") or ""
-            rows.append(
-                [
-                    article["id"],
-                    claim["text"],
-                    value,
-                    _range(claim),
-                    flags,
-                    claim["kind"] or "?",
-                    unit,
-                    claim.get("entity") or "",
-                    claim.get("time") or "",
-                ]
-            )
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines)
-
-
-def tag_files(
-    inputs: list[str],
-    *,
-    ner: str | None,
-    claims: str | None,
-    output: str | None,
-    table: bool,
-    batch_size: int = 64,
-    strict: bool = False,
-    output_format: str = "jsonl",
-    min_score: float | None = None,
-    thresholds: str | None = None,
-    backend: str = "torch",
-) -> Tagged:
-    """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
-    ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
-    JSONL, or in an annotation tool's import format (``output_format``: label-studio, doccano;
-    :mod:`train.data.annotation_formats`); ``min_score`` and the YAML file ``thresholds`` filter by score
-    (:mod:`train.inference.scoring`)."""
-    limits = load_thresholds(thresholds, min_score)
-    files = collect_files(inputs)
-    documents, skipped = read_documents(files)
-    for message in skipped:
-        log.warning("skipped %s", message)
-    if strict and skipped:
-        raise DataError(f"--strict: {len(skipped)} input problem(s), listed above; nothing tagged")
-    if not documents:
-        raise DataError(
-            f"no article to tag in {' '.join(inputs)}: "
-            + (
-                "every input was skipped (see the warnings above)"
-                if skipped
-                else f"no file ending in {', '.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES - {''}))}"
-            )
-        )
-    if not ner:
-        log.info("no --ner model: articles are tagged for claims only (entities empty)")
-    if not claims:
-        log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size, limits, backend=backend).tag_documents(documents)
-    if output_format != "jsonl":
-        from train.data.annotation_formats import model_version, write_tagged
-
-        write_tagged(output_format, [(d.id, d.text) for d in documents], records, output, model_version(ner, claims))
-    elif output:
-        atomic_write_jsonl(Path(output), records)
-        log.info("%d articles tagged (%d inputs skipped) -> %s", len(records), len(skipped), output)
-    else:
-        for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if table:  # beside JSONL on stdout, the table goes to stderr
-        print(claims_table(records), file=sys.stdout if output else sys.stderr)
-    return Tagged(records, skipped)

@@ -20,7 +20,9 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -41,7 +43,7 @@ from train.config import ConfigError, RunConfig, dotted_items, save_config
 from train.data.articles import DataError
 from train.data.dataset import load_prepared, task_splits
 from train.data.labels import TAG_COLUMNS, tag_names
-from train.evaluation.evaluate import evaluate_folder, predict_split
+from train.evaluation.evaluate import predict_split
 from train.evaluation.metrics import compute_seqeval
 from train.inference.batching import pad_multiple
 from train.inference.encoding import IGNORE, continuation_tags, training_features
@@ -53,6 +55,8 @@ from train.training.checkpoints import FAST_FILES, TRAINER_FILES, CheckpointErro
 from train.training.fast import EngineSettings, step_line, train_model
 
 log = logging.getLogger(__name__)
+
+Finish = Callable[[Path, Any, Any, DatasetDict], None]  # (model folder, model, tokenizer, dataset)
 
 
 def encode(part: Dataset, name: str, tokenizer, column: str, max_length: int, continuation=None) -> Dataset:
@@ -195,8 +199,8 @@ def training_arguments(config: RunConfig, checkpoints: Path, has_validation: boo
     )
 
 
-def fit(config: RunConfig) -> Path:
-    """Train the configured task; return the model folder."""
+def fit(config: RunConfig, finish: Finish | None = None) -> Path:
+    """Train the configured task; return the model folder (``finish``: :func:`write_model_folder`)."""
     task, column = config.train.task, TAG_COLUMNS[config.train.task]
     processes = int(os.environ.get("WORLD_SIZE", "1"))
     if config.train.engine == "fast" and processes > 1:
@@ -231,7 +235,7 @@ def fit(config: RunConfig) -> Path:
     trained = train(config, dataset, encoded, names, tokenizer, model)
     model_dir = config.path(config.train.output_dir) / "model"
     if trained is not None:
-        write_model_folder(model_dir, config, dataset, trained, tokenizer)
+        write_model_folder(model_dir, config, dataset, trained, tokenizer, finish)
     return model_dir
 
 
@@ -245,14 +249,16 @@ def thin_empty_rows(train: Dataset, column: str, fraction: float, seed: int) -> 
     return train.select(keep, keep_in_memory=True)
 
 
-def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict, model, tokenizer) -> None:
-    """Weights, tokenizer, config, evaluation and card, written atomically; the run config beside it."""
+def write_model_folder(model_dir: Path, config: RunConfig, dataset: DatasetDict, model, tokenizer, finish: Finish | None) -> None:
+    """Weights, tokenizer and config, and what ``finish(folder, model, tokenizer, dataset)`` adds (the ``fit``
+    step: evaluation and card), written atomically; the run config beside it."""
     with atomic_directory(model_dir) as tmp:
         model.config.task = config.train.task
         model.save_pretrained(str(tmp))
         save_tokenizer(tokenizer, tmp)  # loadable by transformers 4.45+ too (train/inference/portable.py)
         save_config(config, tmp)
-        evaluate_folder(tmp, config=config, dataset=dataset, model=model, tokenizer=tokenizer)
+        if finish is not None:
+            finish(tmp, model, tokenizer, dataset)
         kill_point("model-folder")
     save_config(config, model_dir.parent)
 
