@@ -75,11 +75,14 @@ def check(config_path: str | Path, overrides: list[str] | None = None) -> int:
     """Print what ``config_path`` with ``overrides`` resolves to and its problems; 0 when there are none."""
     try:
         config = load_config(config_path, overrides)
-    except ConfigError as error:
-        header, *lines = str(error).splitlines()  # "FILE: invalid configuration" and a line a problem, or one line
-        where = header.removesuffix(": invalid configuration")
-        for line in [f"{where}: {line.strip()}" for line in lines] or [header]:
-            print(f"problem: {line}")
+    except (ConfigError, DataError) as error:  # DataError: a config file that is not UTF-8 text
+        header, *lines = str(error).splitlines()
+        if header.endswith(": invalid configuration"):  # then one indented line a problem
+            where = header.removesuffix(": invalid configuration")
+            for line in lines:
+                print(f"problem: {where}: {line.strip()}")
+        else:
+            print(f"problem: {error}")
         return 2
     print(yaml.safe_dump(config.model_dump(mode="json"), allow_unicode=True, sort_keys=False).rstrip())
     print(f"\ndata root: {config.data_root()}\n")

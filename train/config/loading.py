@@ -29,7 +29,6 @@ from pydantic import BaseModel, ValidationError
 from train.config.base import CONFIG_LINE, IN_CHECKOUT, PROJECT_ROOT, ConfigError, resolve_path
 from train.config.engines import TRAIN_MODELS, translate_flat_keys
 from train.config.schema import RunConfig
-from train.errors import DataError
 from train.io import atomic_write_text, read_text
 
 log = logging.getLogger(__name__)
@@ -92,8 +91,6 @@ def _load_yaml(path: Path, seen: tuple[Path, ...], key: str = "extends") -> Any:
         return yaml.safe_load(read_text(path)) or {}
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
-    except DataError as error:
-        raise ConfigError(str(error)) from None
 
 
 def _sources(items: Any, path: Path, seen: tuple[Path, ...]) -> Any:
