@@ -12,6 +12,8 @@ from train.inference.encoding import training_features
 from train.training.base_model import load_base
 
 CONFIG = "configs/mini.yaml"
+# The project's recipe the benchmarks measure (bench/RESULTS.md 4c): the fast engine, no dropout.
+FAST_RECIPE = ["train.engine=fast", "train.fast.dropout=0"]
 
 
 def load_splits(config_path: str = CONFIG, overrides: list[str] | None = None):

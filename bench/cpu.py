@@ -4,7 +4,7 @@
 
 1. Training: the mini BERT (configs/mini.yaml) on the same sample of ANERcorp train windows, one pass
    each, the baseline (run_ner.py defaults, ``bench.baseline``) and the project's fast engine
-   (``train.engine`` with the settings ``train.engine=fast`` gives), interleaved, ``--repeats`` times:
+   (``train.engine=fast`` with ``train.fast.dropout=0``: ``bench.anercorp.FAST_RECIPE``), interleaved, ``--repeats`` times:
    real (non-pad) sub-word tokens per second, wall time per full ANERcorp train epoch estimated from it,
    peak host memory (VmHWM, reset before each run).
 2. Inference: ant-news sentences tagged by ``train.inference.predictor.predict_words`` (length-sorted batches)
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from bench.anercorp import CONFIG, encode, load_model, load_splits
+from bench.anercorp import CONFIG, FAST_RECIPE, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import device_info, median, peak_rss_mib, reset_peak_rss, table, write_json
 from bench.inference import ant_sentences, compare_inference, format_inference
@@ -39,7 +39,7 @@ from train.data.readers.standoff import corpus_articles
 from train.data.text import tokenize
 from train.steps import write_dataset
 from train.training.fast import train_model
-from train.training.fit import engine_settings
+from train.training.fast_engine import engine_settings
 
 
 def bench_training(args, config, splits, names) -> dict:
@@ -48,7 +48,7 @@ def bench_training(args, config, splits, names) -> dict:
     epoch_tokens = sum(len(i) for i in ids)
     sample = sorted(random.Random(0).sample(range(len(ids)), min(args.train_windows, len(ids))))
     ids, labels = [ids[i] for i in sample], [labels[i] for i in sample]
-    settings = engine_settings(config)
+    settings = engine_settings(config.train)
     settings.epochs, settings.logging_steps = 1, 0
     runs = {"baseline": [], "project": []}
     for repeat in range(args.repeats):
@@ -160,7 +160,7 @@ def main() -> None:
     parser.add_argument("overrides", nargs="*", help="train.key=value for the project's recipe")
     args = parser.parse_args()
     torch.set_num_threads(torch.get_num_threads())
-    config, splits, names = load_splits(args.config, ["train.engine=fast", *args.overrides])
+    config, splits, names = load_splits(args.config, [*FAST_RECIPE, *args.overrides])
     report = {"benchmark": "cpu", "device": device_info(), "config": args.config, "repeats": args.repeats}
     report["device"]["load_average_at_start"] = os.getloadavg()
     if "train" in args.only:

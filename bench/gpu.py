@@ -17,9 +17,9 @@ bench-gpu-prep``: ANERcorp encoded with the mini BERT's tokenizer and a copy of 
    rows, sorted by length over 4,096 windows rather than 1,024), ``+compile`` torch.compile). Real
    (non-pad) tokens per second, seconds per epoch, peak GPU and host memory.
 2. Time to quality, mini BERT: per seed, the baseline for ``--quality-epochs`` epochs against the
-   project's default recipe (configs/mini.yaml: batch_tokens 2048, lr 5e-4, no dropout, keep-best on
-   validation); test entity F1 (strict IOB2 and conlleval rules, computed here) and the project's training
-   time to the baseline's mean final F1 in both modes.
+   project's default recipe (configs/mini.yaml with train.engine=fast: train.fast.batch_tokens 2048, lr 5e-4,
+   no dropout, keep-best on validation); test entity F1 (strict IOB2 and conlleval rules, computed here)
+   and the project's training time to the baseline's mean final F1 in both modes.
 3. Inference (``bench.inference``): ``predict_words`` (what ``tag`` runs) against the token-classification
    pipeline sentence by sentence, on the ant-news sentences of ``bench/data/ant-sentences.json``, with the
    mini BERT and with the BERT-base shape (heads initialised with seed 0); times and identical labels.

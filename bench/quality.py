@@ -3,8 +3,9 @@
     python -m bench.quality [--seeds 0 1 2] [--epochs 3]        (make bench-quality)
 
 For every seed: the baseline (``bench.baseline``: run_ner.py defaults, Trainer, batch 8, lr 5e-5) and
-the project's fast recipe (``train.engine``: the ``train`` settings of configs/mini.yaml with
-``engine=fast``, keep-best on validation), the same base model, data and number of epochs. Reported:
+the project's fast recipe (the ``train`` settings of configs/mini.yaml with
+``bench.anercorp.FAST_RECIPE``: ``train.engine=fast``, ``train.fast.dropout=0``; keep-best on validation),
+the same base model, data and number of epochs. Reported:
 test entity F1 (seqeval strict and conlleval) of each, mean and spread over seeds, training time, and
 the project's time to reach the baseline's mean final test F1 (test F1 is recorded at
 ``--evaluations-per-epoch`` points; evaluation time is not counted as training time).
@@ -16,14 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from bench.anercorp import CONFIG, encode, load_model, load_splits
+from bench.anercorp import CONFIG, FAST_RECIPE, encode, load_model, load_splits
 from bench.baseline import RUN_NER_DEFAULTS, train_baseline
 from bench.common import OUT, device_info, show_quality, summarize_quality, write_json
 from train.data.labels import tag_names
 from train.evaluation.evaluate import predict_split
 from train.evaluation.metrics import compute_seqeval
 from train.training.fast import train_model
-from train.training.fit import engine_settings
+from train.training.fast_engine import engine_settings
 
 
 def test_scores(model, tokenizer, split: dict, names: list[str], batch_size: int) -> dict:
@@ -54,8 +55,8 @@ def main() -> None:
     if args.merge:
         return merge(args.merge, args.out)
 
-    config, splits, names = load_splits(args.config, [f"train.epochs={args.epochs}", "train.engine=fast", *args.overrides])
-    settings = engine_settings(config)
+    config, splits, names = load_splits(args.config, [f"train.epochs={args.epochs}", *FAST_RECIPE, *args.overrides])
+    settings = engine_settings(config.train)
     runs: list[dict] = []
     report = {
         "benchmark": "quality",

@@ -88,7 +88,7 @@ def test_fit_before_data_and_fit_with_no_training_rows_say_what_to_run(tmp_path:
         "data:\n"
         f"  output: {tmp_path / 'data'}\n"
         "  sources:\n"
-        "    - {name: fixtures, format: jsonl, path: tests/fixtures/articles.jsonl, split: test}\n"
+        f"    - {{name: fixtures, format: jsonl, path: {ROOT / 'tests' / 'fixtures' / 'articles.jsonl'}, split: test}}\n"
         f"train:\n  output_dir: {tmp_path / 'run'}\n",
         encoding="utf-8",
     )

@@ -16,6 +16,7 @@ from huggingface_hub import ModelCard
 from safetensors.torch import load_file
 
 import train.training.fit as fit_module
+import train.training.trainer as trainer_module
 from train.cli import main
 from train.training.fast import set_dropout, tf32
 
@@ -82,7 +83,7 @@ def test_evaluate_command_rewrites_results(ner_model: Path, tmp_path: Path, caps
     assert "micro (strict)" in capsys.readouterr().out
 
 
-class Interrupt(fit_module.EpochSummary):
+class Interrupt(trainer_module.EpochSummary):
     """Stops the run like a kill right after the second epoch's checkpoint is saved."""
 
     def on_save(self, args, state, control, **kwargs):
@@ -94,7 +95,7 @@ def test_resume_after_interruption_matches_uninterrupted(data_dir: Path, tmp_pat
     straight, resumed = tmp_path / "straight", tmp_path / "resumed"
     assert main(fit_args(data_dir, straight)) == 0
     with monkeypatch.context() as patch:
-        patch.setattr(fit_module, "EpochSummary", Interrupt)
+        patch.setattr(trainer_module, "EpochSummary", Interrupt)
         with pytest.raises(KeyboardInterrupt):
             main(fit_args(data_dir, resumed))
     assert not (resumed / "model").exists(), "an interrupted run leaves no model folder"
@@ -142,10 +143,12 @@ def test_training_prints_step_and_epoch_lines_not_raw_log_dicts(
 
 
 def test_fast_engine_writes_the_same_model_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    overrides = ("train.engine=fast", "train.batch_tokens=512", "train.fast_dropout=0", "model.license=cc-by-sa-4.0")
+    overrides = ("train.engine=fast", "train.fast.batch_tokens=512", "train.fast.dropout=0", "model.license=cc-by-sa-4.0")
     assert main(fit_args(data_dir, tmp_path / "fast", *overrides)) == 0
     model = tmp_path / "fast" / "model"
-    assert "fast_dropout: 0.0" in (model / "run_config.yaml").read_text()
+    assert (
+        "  fast:\n    learning_rate: 0.0005\n    batch_tokens: 512\n    dropout: 0.0\n" in (model / "run_config.yaml").read_text()
+    )
     assert ModelCard.load(model / "README.md").data.license == "cc-by-sa-4.0"
     for name in ("config.json", "model.safetensors", "tokenizer.json", "run_config.yaml", "README.md", "eval_results.json"):
         assert (model / name).is_file(), name
@@ -242,3 +245,25 @@ def test_tf32_is_switched_on_for_the_run_and_restored_after():
         assert torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
         raise RuntimeError("training failed")
     assert (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32) == before
+
+
+def test_fit_calls_finish_inside_the_atomic_write_and_writes_only_the_model_without_it(data_dir: Path, tmp_path: Path) -> None:
+    from train.config import load_config
+
+    calls = []
+
+    def finish(folder: Path, model, tokenizer, dataset) -> None:
+        calls.append((folder.name, sorted(p.name for p in folder.iterdir()), type(model).__name__, list(dataset)))
+        (folder / "extra.txt").write_text("added by finish")
+
+    overrides = [f"data.output={data_dir}", "train.max_steps=2", "train.engine=fast"]
+    model = fit_module.fit(load_config("configs/tiny.yaml", [*overrides, f"train.output_dir={tmp_path / 'with'}"]), finish)
+    [(name, present, kind, splits)] = calls
+    assert name.startswith(".model.") and name.endswith(".tmp"), "called on the temporary folder, before the rename"
+    assert {"config.json", "model.safetensors", "tokenizer.json", "run_config.yaml"} <= set(present)
+    assert (kind, splits) == ("BertForTokenClassification", ["train", "validation", "test"])
+    assert (model / "extra.txt").read_text() == "added by finish"
+    bare = fit_module.fit(load_config("configs/tiny.yaml", [*overrides, f"train.output_dir={tmp_path / 'bare'}"]))
+    written = {p.name for p in bare.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "run_config.yaml"} <= written
+    assert not written & {"README.md", "eval_results.json", "extra.txt"}, "no evaluation or card without finish"

@@ -14,7 +14,7 @@ from train.cli import main
 from train.config import load_config
 from train.data.articles import DataError
 from train.data.readers import read_conll, read_jsonl, read_standoff
-from train.data.readers.decoding import decode, read_lines, read_text
+from train.io import decode, read_lines, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC = "قال المتحدث إن نحو 6500 شخص غادروا المنطقة"

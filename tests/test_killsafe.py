@@ -24,7 +24,7 @@ from train.training.checkpoints import MARKER, TRAINER_FILES, checkpoint_problem
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = {
     "trainer": ("train.epochs=2",),  # 27 sentences, batch 8: checkpoints 4 and 8
-    "fast": ("train.epochs=2", "train.engine=fast", "train.batch_tokens=512", "train.save_steps=2"),  # 3 steps an epoch
+    "fast": ("train.epochs=2", "train.engine=fast", "train.fast.batch_tokens=512", "train.fast.save_steps=2"),  # 3 steps an epoch
 }
 
 

@@ -20,7 +20,7 @@ LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "o
 CONFIG = {
     "task": "ner",
     "model": {"base": BASE, "max_length": 256},
-    "training": {"learning_rate": 3e-5, "epochs": 3, "fp16": False, "seeds": [13, 42]},
+    "train": {"learning_rate": 3e-5, "epochs": 3, "fp16": False, "seeds": [13, 42]},
     "data": {"sources": [{"name": "anercorp", "path": "{data_root}/anercorp/train.txt"}]},
 }
 SOURCES = [
@@ -132,10 +132,10 @@ def test_body_sections(tmp_path: Path) -> None:
     assert "- **seed-gold** (test): One article annotated by hand. Licence: Apache-2.0.\n" in text  # no url
     assert "fine-tuned version of [CAMeL-Lab/bert-base-arabic-camelbert-msa](https://huggingface.co/CAMeL-Lab/" in text
     main, full = text.split("<details>")
-    assert "| `training.learning_rate` | 3e-05 |" in main
+    assert "| `train.learning_rate` | 3e-05 |" in main
     assert "| `model.base` | CAMeL-Lab/bert-base-arabic-camelbert-msa |" in main
     assert "seeds" not in main
-    assert "| `training.seeds` | [13, 42] |" in full
+    assert "| `train.seeds` | [13, 42] |" in full
     assert "| `data.sources[0].path` | {data_root}/anercorp/train.txt |" in full
     assert "| LOC | 0.5000 | 1.0000 | 0.6667 | 1 |" in text  # validation, strict
     assert "| micro (conlleval) | 0.7500 | 0.7500 | 0.7500 | 4 |" in text
@@ -148,10 +148,14 @@ def test_body_sections(tmp_path: Path) -> None:
 
 
 def test_fast_engine_card_shows_the_settings_it_trained_with(tmp_path: Path) -> None:
-    train = {"engine": "fast", "learning_rate": 5e-5, "batch_size": 32, "fast_learning_rate": 5e-4, "batch_tokens": 2048}
-    config = {**CONFIG, "train": {**train, "fast_dropout": 0.0}}
+    train = {"engine": "fast", "learning_rate": 5e-5, "batch_size": 32}
+    config = {**CONFIG, "train": {**train, "fast": {"learning_rate": 5e-4, "batch_tokens": 2048, "dropout": 0.0}}}
     main, full = ModelCard.load(_write(tmp_path, config=config)).text.split("<details>")
-    for row in ("| `train.fast_learning_rate` | 0.0005 |", "| `train.batch_tokens` | 2048 |", "| `train.fast_dropout` | 0.0 |"):
+    for row in (
+        "| `train.fast.learning_rate` | 0.0005 |",
+        "| `train.fast.batch_tokens` | 2048 |",
+        "| `train.fast.dropout` | 0.0 |",
+    ):
         assert row in main
     assert "`train.learning_rate`" not in main and "| `train.learning_rate` | 5e-05 |" in full
 

@@ -3,6 +3,7 @@
 python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFace dataset
 python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
 python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
+python -m train check CONFIG [key=value ...]      the resolved config, its sources and counts; problems
 python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
 python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of another data config
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
@@ -38,7 +39,7 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
         "overrides",
         nargs="*",
         help="dotted key=value overrides of the config, e.g. train.epochs=5 train.task=claims data.sources.0.path=x.jsonl "
-        "(every key: train/config.py)",
+        "(every key: train/config/; a relative path starts at the working directory)",
     )
 
 
@@ -59,6 +60,12 @@ def cmd_silver(args: argparse.Namespace) -> None:
 
 def cmd_fit(args: argparse.Namespace) -> None:
     steps.fit(load_config(args.config, args.overrides))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from train.check import check
+
+    return check(args.config, args.overrides)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -129,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _config_arguments(fit)
     fit.set_defaults(run=cmd_fit)
+
+    check = commands.add_parser(
+        "check",
+        help="print the resolved config, its sources (role, counts per split) and its problems; builds nothing",
+        description="Load the config as fit and data would, read its sources without writing anything, and print "
+        "the resolved config, each source's role and documents/sentences per split, and one line per problem. "
+        "Exit status 0: no problem (notes, such as silver data not built yet, are not problems); 2: problems.",
+    )
+    _config_arguments(check)
+    check.set_defaults(run=cmd_check)
 
     evaluate = commands.add_parser(
         "evaluate", help="re-evaluate saved model folders; claims models are also compared with the rule tagger"

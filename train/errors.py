@@ -3,3 +3,7 @@
 
 class UserError(Exception):
     """An error whose message says which input is wrong and what to do."""
+
+
+class DataError(UserError, ValueError):
+    """Bad input data; the message names the file, the line and what is wrong."""

@@ -9,6 +9,7 @@ evaluate  saved models re-scored on a split, on other corpora, and (claims) agai
 tag       articles -> JSONL records (or an annotation tool's format), and the claims table
 export    a model folder -> an ONNX folder with its card (one atomic write)
 quantity, push, portable
+check     a config resolved and checked, nothing built (its own module, :mod:`train.check`)
 """
 
 from __future__ import annotations

@@ -17,13 +17,11 @@ from tqdm.auto import tqdm
 
 from train.claims.augment import augment as augment_sentences
 from train.claims.rules import find_claims
-from train.config import RunConfig
+from train.config import RunConfig, SilverConfig
 from train.data.dataset import held_out_ids
 from train.data.readers import source_files
 from train.data.readers.standoff import corpus_articles, text_sha256
 from train.io import atomic_write_jsonl
-
-CORPUS = "ant-news"
 
 
 def write_silver(
@@ -35,10 +33,12 @@ def write_silver(
     augment_path: Path | None = None,
     held_out: frozenset[str] = frozenset(),
     seed: int = 0,
+    corpus_name: str = SilverConfig().corpus_name,
 ) -> dict:
     """Tag the articles of ``corpus_files`` (at most ``limit``) into ``out_path``; with ``augment``, write
     that many augmented sentences to ``augment_path`` from the articles not in ``held_out`` (with a path
-    and ``augment`` 0, an empty file). Return span counts per label (``augmented``: sentences written)."""
+    and ``augment`` 0, an empty file). Each line names its corpus ``corpus_name`` (``silver.corpus_name``).
+    Return span counts per label (``augmented``: sentences written)."""
     if augment and augment_path is None:
         raise ValueError("augment needs augment_path")
     counts: Counter[str] = Counter()
@@ -53,7 +53,7 @@ def write_silver(
         rows.append(
             {
                 "id": doc_id,
-                "corpus": CORPUS,
+                "corpus": corpus_name,
                 "text_sha256": text_sha256(text),
                 "spans": [span.to_dict() for span in spans],
             }
@@ -79,5 +79,6 @@ def silver_from_config(config: RunConfig) -> tuple[Path, dict]:
         augment_path=config.path(config.silver.augment_output),
         held_out=held_out_ids(config),
         seed=config.data.seed,
+        corpus_name=config.silver.corpus_name,
     )
     return output, counts

@@ -7,11 +7,7 @@ from dataclasses import dataclass, field
 from train.data.labels import LAYERS, entity_labels
 from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
-from train.errors import UserError
-
-
-class DataError(UserError, ValueError):
-    """Bad input data; the message names the file, the line and what is wrong."""
+from train.errors import DataError
 
 
 @dataclass

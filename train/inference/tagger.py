@@ -9,7 +9,7 @@ model, claims come from the rule tagger; a model's ``QTY`` spans that read as no
 (:func:`train.claims.rules.readable_claims`).
 
 Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
-binary, empty, not UTF-8: :mod:`train.data.readers.decoding`) as a whole, a JSONL line (malformed, not an
+binary, empty, not UTF-8: :mod:`train.io`) as a whole, a JSONL line (malformed, not an
 object, no text) alone; the rest still comes out. ``--strict`` makes any problem fatal. Exit codes
 (:class:`Tagged`): 0 every input tagged, 1 some skipped (the rest written), 2 nothing usable, a
 problem under ``--strict`` or a usage error (nothing written).
@@ -30,12 +30,12 @@ from tqdm.auto import tqdm
 
 from train.claims.rules import claim_records, find_claims, readable_claims
 from train.data.articles import DataError
-from train.data.readers.decoding import check_text, decode, read_text, split_lines
 from train.data.readers.jsonl import json_record
 from train.data.readers.standoff import article_id
 from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
 from train.inference.scoring import Thresholds, apply_thresholds, rounded, score_claims, scored_spans
+from train.io import check_text, decode, read_text, split_lines
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}

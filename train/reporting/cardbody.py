@@ -27,18 +27,28 @@ from train.reporting.tables import markdown_table
 from train.reporting.text import SCORE_HEADER, score_rows
 
 # Settings shown up front, by training engine; the rest of the resolved configuration sits in a collapsed table.
-_SHARED_HYPERPARAMETERS = ("base", "max_length", "engine", "epochs", "max_steps", "warmup_ratio", "weight_decay", "seed")
+_SHARED_HYPERPARAMETERS = (
+    "model.base",
+    "model.max_length",
+    "train.engine",
+    "train.epochs",
+    "train.max_steps",
+    "train.warmup_ratio",
+    "train.weight_decay",
+    "train.seed",
+)
 MAIN_HYPERPARAMETERS = {
     "trainer": _SHARED_HYPERPARAMETERS
     + (
-        "learning_rate",
-        "lr_scheduler",
-        "batch_size",
-        "gradient_accumulation_steps",
-        "early_stopping_patience",
-        "bf16",
+        "train.learning_rate",
+        "train.trainer.lr_scheduler_type",
+        "train.batch_size",
+        "train.trainer.gradient_accumulation_steps",
+        "train.early_stopping_patience",
+        "train.bf16",
     ),
-    "fast": _SHARED_HYPERPARAMETERS + ("fast_learning_rate", "batch_tokens", "fast_dropout", "bf16", "compile"),
+    "fast": _SHARED_HYPERPARAMETERS
+    + ("train.fast.learning_rate", "train.fast.batch_tokens", "train.fast.dropout", "train.bf16", "train.fast.compile"),
 }
 
 
@@ -188,7 +198,7 @@ def body(facts: CardFacts, figures: Mapping[str, str]) -> str:
     source_lines = [_source_line(source) for source in data_sources]
     settings = [(key, value) for key, value in dotted_items(config) if not (key == "model.base" and config["model"].get("tiny"))]
     main = MAIN_HYPERPARAMETERS[config.get("train", {}).get("engine", "trainer")]
-    main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key.split(".")[-1] in main]
+    main_rows = [[f"`{key}`", _cell(value)] for key, value in settings if key in main]
     config_rows = [[f"`{key}`", _cell(value)] for key, value in settings]
     procedure = (markdown_table(["Hyperparameter", "Value"], main_rows) + "\n\n" if main_rows else "") + (
         f"<details>\n<summary>Full resolved configuration ({len(config_rows)} settings)</summary>\n\n"

@@ -8,7 +8,7 @@ spends on its forward and backward pass. This loop keeps only what training need
   padding and every step does about the same work (widths are rounded up to a multiple of 8 on CUDA
   only: elsewhere rounding just adds padded work, see :func:`pad_multiple`);
 * fused AdamW (one kernel for all parameters, on CUDA and on CPU) with decoupled weight decay (not on
-  biases and LayerNorm), linear warmup and decay, gradient clipping;
+  biases and LayerNorm), linear warmup and decay (``transformers.get_scheduler``), gradient clipping;
 * on CUDA: bf16 autocast, TF32 matmuls, pinned host memory and non-blocking copies; the running loss
   stays on the device and is read once every ``logging_steps``, and the attention mask is decided on the
   host (:func:`attention_mask`), so a step makes no host sync;
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Literal
 
 import torch
+from transformers import get_scheduler
 
 from train.inference.batching import attention_mask, collate, pad_multiple, token_batches
 from train.killpoints import kill_point
@@ -83,15 +84,6 @@ class EngineResult:
 def step_line(step: int, total: int, loss: float, learning_rate: float) -> str:
     """The progress line of a logging step, for both engines."""
     return f"step {step}/{total} | loss {loss:.4f} | lr {learning_rate:.2e}"
-
-
-def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (total - step) / max(1, total - warmup))
-
-    return factor
 
 
 def make_optimizer(model: torch.nn.Module, settings: EngineSettings) -> torch.optim.Optimizer:
@@ -175,7 +167,9 @@ def _train(
     if settings.max_steps > 0:
         total = min(total, settings.max_steps)
     optimizer = make_optimizer(model, settings)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(math.ceil(total * settings.warmup_ratio), total))
+    scheduler = get_scheduler(
+        "linear", optimizer, num_warmup_steps=math.ceil(total * settings.warmup_ratio), num_training_steps=total
+    )
     forward = torch.compile(model, dynamic=True) if settings.compile else model
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=settings.bf16 and cuda)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from train.config import RunConfig, SourceConfig
 from train.data.articles import Article, DataError
 from train.data.readers.conll import read_conll
-from train.data.readers.decoding import read_lines, read_text
 from train.data.readers.doccano import read_doccano
 from train.data.readers.jsonl import read_jsonl
 from train.data.readers.label_studio import read_label_studio
 from train.data.readers.standoff import read_standoff
+from train.io import read_lines, read_text
 
 ANNOTATION_TOOLS = {"label-studio": read_label_studio, "doccano": read_doccano}
 
@@ -26,7 +26,7 @@ def source_files(config: RunConfig, template: str, what: str, obtain: str = "") 
         if "{data_root}" in template:
             hint += f" The data root is {config.data_root()} (set data.root or $ARABIC_DATA_ROOT)."
         else:
-            hint += " Relative paths in a config start at the project root."
+            hint += " A relative path in a config file starts at its folder; in an override, at the working directory."
         raise DataError(f"{what}: expected {path} but it does not exist.{hint}")
     return files
 

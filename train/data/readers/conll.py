@@ -20,9 +20,9 @@ from pathlib import Path
 
 from train.data.articles import Article, DataError
 from train.data.labels import entity_labels
-from train.data.readers.decoding import DEFAULT_ENCODING, read_lines
 from train.data.spans import bio_to_spans, repair_bio
 from train.data.text import Sentence, Token
+from train.io import DEFAULT_ENCODING, read_lines
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from train.data.annotation_formats import layer_of_label, utf16_to_index
 from train.data.articles import Article, DataError
 from train.data.labels import LAYERS, entity_labels
-from train.data.readers.decoding import DEFAULT_ENCODING, check_text
 from train.data.readers.jsonl import collect_articles, read_json_lines
 from train.data.readers.standoff import article_id
 from train.data.spans import Span
+from train.io import DEFAULT_ENCODING, check_text
 
 OWN_FIELDS = ("text", "label", "entities", "docno", "id")
 

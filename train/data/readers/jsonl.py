@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from train.data.articles import Article, DataError, check_spans
-from train.data.readers.decoding import DEFAULT_ENCODING, check_text, read_lines
 from train.data.spans import Span
+from train.io import DEFAULT_ENCODING, check_text, read_lines
 
 
 def parse_spans(raw: object, where: str, text: str) -> list[Span]:
@@ -31,7 +31,7 @@ def parse_spans(raw: object, where: str, text: str) -> list[Span]:
 
 def read_json_lines(path: Path, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` for every non-blank line; malformed JSON names the line, a file in another
-    encoding or binary names the file (:func:`train.data.readers.decoding.read_text`)."""
+    encoding or binary names the file (:func:`train.io.read_text`)."""
     yield from json_records(read_lines(path, encoding), path)
 
 

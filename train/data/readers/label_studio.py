@@ -19,10 +19,10 @@ from pathlib import Path
 from train.data.annotation_formats import TEXT_FIELD, utf16_to_index
 from train.data.articles import Article, DataError
 from train.data.labels import LAYERS
-from train.data.readers.decoding import DEFAULT_ENCODING, check_text, read_text
 from train.data.readers.jsonl import collect_articles, parse_json
 from train.data.readers.standoff import article_id
 from train.data.spans import Span
+from train.io import DEFAULT_ENCODING, check_text, read_text
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from train.data.articles import Article, DataError
-from train.data.readers.decoding import DEFAULT_ENCODING, check_text
 from train.data.readers.jsonl import parse_spans, read_articles, read_json_lines
+from train.io import DEFAULT_ENCODING, check_text
 
 ID_FIELDS = ("docno", "id")
 
