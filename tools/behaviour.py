@@ -73,7 +73,8 @@ def normalizer_outputs() -> str:
 
 
 def rules_outputs() -> str:
-    from train.claims.rules import claim_records, find_claims
+    from train.claims.linking import claim_records
+    from train.claims.rules import find_claims
     from train.config import load_config
     from train.data.readers import read_source
 
