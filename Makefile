@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
 
 SILVER := runs/silver/ant-news.claims.jsonl
-$(SILVER): $(STAMP) train/claims/rules.py train/claims/quantity.py train/claims/silver.py train/claims/augment.py configs/data.yaml
+$(SILVER): $(STAMP) $(wildcard train/claims/*.py) train/claims/lexicon.yaml configs/data.yaml
 	$(PY) -m train silver configs/data.yaml
 
 silver: $(SILVER) ## rule tagger over ant-news (silver claims) plus augmented sentences; redone when the rules change

@@ -22,8 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from train.claims.quantity import FRACTIONS, HUNDREDS, SCALE_ALONE, TENS, UNITS, VAGUE, Quantity, parse_quantity
-from train.claims.rules import claim_records, find_claims, readable_claims
+from train.claims.lexicon import FRACTIONS, HUNDREDS, SCALE_ALONE, TENS, UNITS, VAGUE
+from train.claims.linking import claim_records, readable_claims
+from train.claims.quantity import parse_quantity
+from train.claims.record import Quantity
+from train.claims.rules import find_claims
 from train.data.articles import Article, DataError, check_spans
 from train.data.readers import read_conll, read_jsonl
 from train.data.text import DIACRITICS, DIGIT_SCRIPTS

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from train.claims.quantity import Quantity, parse_quantity
+from train.claims.quantity import parse_quantity
+from train.claims.record import Quantity
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quantities.tsv"
 FIELDS = ["value", "lower", "upper", "lower_inclusive", "upper_inclusive", "approx", "vague", "kind", "unit", "currency"]

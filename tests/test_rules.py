@@ -3,15 +3,20 @@ and the linking of QTY to ENT/TIME in claim_records."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from train.claims.rules import claim_records, find_claims, readable_claims
+from train.claims.linking import claim_records, readable_claims
+from train.claims.rules import EXCLUSIONS, counted_noun, exclusion, find_claims
+from train.claims.sentence import SentenceView
+from train.claims.times import BARE_TIMES, TIME_RULES
 from train.data.readers.standoff import corpus_articles
 from train.data.spans import Span, spans_to_bio
-from train.data.text import tokenize
+from train.data.text import split_sentences, tokenize
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_5aed8b592000b0fd.txt"  # the project copy of ../shared/seeds
 
@@ -369,3 +374,77 @@ def test_readable_claims_keeps_the_hand_annotated_spans(shared_data: Path) -> No
             quantities += sum(s.label == "QTY" for s in spans)
     assert quantities == 268
     assert sorted(dropped) == sorted(["ما بين 120 إلى 160 كيلو مترا بالساعة", "عاما واحدا"])
+
+
+LABELS = ("Excluded", "Kept", "Found", "Not found", "Counted", "Uncounted")
+
+
+def _examples(rule, label: str) -> list[tuple[str, tuple[int, int] | None]]:
+    """The examples after ``label:`` in ``rule``'s docstring (up to the next label): each text without its
+    brackets, and the offsets of what ``[...]`` marks (None when nothing is marked)."""
+    doc = inspect.getdoc(rule) or ""
+    others = "|".join(other for other in LABELS if other != label)
+    section = re.search(rf"^{label}:(.*?)(?=^(?:{others}):|\Z)", doc, re.M | re.S)
+    examples = []
+    for text in re.findall(r"``(.+?)``", section.group(1) if section else "", re.S):
+        marked = (text.index("["), text.index("]") - 1) if "[" in text else None
+        examples.append((text.replace("[", "").replace("]", ""), marked))
+    return examples
+
+
+def _spans(text: str, label: str) -> set[tuple[int, int]]:
+    return {(s.start, s.end) for s in find_claims(text) if s.label == label}
+
+
+def _view(text: str) -> SentenceView:
+    [sentence] = split_sentences(text)
+    return SentenceView(sentence.tokens)
+
+
+def _words(view: SentenceView, marked: tuple[int, int]) -> tuple[int, int]:
+    """The first and last words of the marked offsets."""
+    starts, ends = [t.start for t in view.tokens], [t.end for t in view.tokens]
+    return starts.index(marked[0]), ends.index(marked[1])
+
+
+@pytest.mark.parametrize("rule", EXCLUSIONS, ids=lambda rule: rule.__name__)
+def test_each_exclusion_is_the_rule_that_excludes_its_examples(rule) -> None:
+    """Each exclusion's docstring examples: the marked quantity is read by the grammar, this rule is the
+    first to exclude it, and the tagger gives no QTY there; its kept examples are QTYs."""
+    excluded = _examples(rule, "Excluded")
+    assert excluded, f"{rule.__name__} has no examples"
+    for text, marked in excluded:
+        view = _view(text)
+        candidates = [c for i in range(len(view.toks)) if (c := view.candidate_at(i)) is not None]
+        mine = [c for c in candidates if (view.tokens[c.first].start, view.tokens[c.last].end) == marked]
+        assert mine and all(exclusion(view, c) is rule for c in mine), (text, [exclusion(view, c) for c in mine])
+        assert marked not in _spans(text, "QTY"), text
+    for text, marked in _examples(rule, "Kept"):
+        assert marked in _spans(text, "QTY"), text
+
+
+@pytest.mark.parametrize("rule", TIME_RULES + BARE_TIMES, ids=lambda rule: rule.__name__)
+def test_each_time_rule_finds_its_examples(rule) -> None:
+    """Each TIME rule's docstring examples: the rule gives the marked words (a bare time: its end, from a
+    word inside them) and the tagger tags them TIME beside the claim."""
+    found = _examples(rule, "Found")
+    assert found or rule.__name__ == "bare", f"{rule.__name__} has no examples"
+    for text, marked in found:
+        view = _view(text)
+        first, last = _words(view, marked)
+        if rule in TIME_RULES:
+            assert any(rule(view, w) == (first, last) for w in range(len(view.words))), text
+        else:
+            assert any(rule(view, w) == last for w in range(first, last + 1)), text
+        assert marked in _spans(text, "TIME"), text
+    for text, _ in _examples(rule, "Not found"):
+        assert not _spans(text, "TIME"), text
+
+
+def test_counted_noun_examples() -> None:
+    counted, uncounted = _examples(counted_noun, "Counted"), _examples(counted_noun, "Uncounted")
+    assert counted and uncounted
+    for text, marked in counted:
+        assert marked in _spans(text, "ENT"), text
+    for text, _ in uncounted:
+        assert _spans(text, "QTY") and not _spans(text, "ENT"), text

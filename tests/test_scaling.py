@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 import train.claims.quantity
 import train.claims.rules
+import train.claims.sentence
 import train.data.text
+from train.claims.linking import _Nearest, claim_records, readable_claims
 from train.claims.quantity import leading_context, parse_quantity
-from train.claims.rules import _Nearest, claim_records, find_claims, readable_claims
+from train.claims.rules import find_claims
 from train.data.articles import Article, check_spans
 from train.data.spans import Span
 from train.data.text import MAX_SENTENCE_WORDS, SENTENCE_END, split_sentences
@@ -48,7 +50,7 @@ def work(monkeypatch: pytest.MonkeyPatch, text: str) -> Counter:
         patch.setattr(train.data.text, "MAX_SENTENCE_WORDS", 10**9)
         for module in (train.data.text, train.claims.quantity):
             patch.setattr(module, "tokenize", _counting(counter, "tokenized", lambda t, *_: len(t), module.tokenize))
-        for module in (train.claims.quantity, train.claims.rules):
+        for module in (train.claims.quantity, train.claims.sentence):
             patch.setattr(module, "lex", _counting(counter, "lexed", len, module.lex))
         patch.setattr(train.claims.rules, "_gap", _counting(counter, "gaps", lambda *_: 1, train.claims.rules._gap))
         assert len(split_sentences(text)) == 1

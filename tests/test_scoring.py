@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from train.claims.rules import claim_records
+from train.claims.linking import claim_records
 from train.cli import main
 from train.config import ConfigError
 from train.data.labels import label_table

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from train.claims.rules import claim_records, find_claims
+from train.claims.linking import claim_records
+from train.claims.rules import find_claims
 from train.cli import main
 from train.data.articles import Article
 from train.data.readers import read_jsonl

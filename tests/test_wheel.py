@@ -66,7 +66,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [wheel] = (tmp / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "train/data/labels.yaml" in names and "train/reporting/citations.bib" in names
+        for data in ("train/data/labels.yaml", "train/claims/lexicon.yaml", "train/reporting/citations.bib"):
+            assert data in names, data
         [entry_points] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
         assert "arabic-train = train.cli:main" in archive.read(entry_points).decode()
     target = tmp / "target"

@@ -30,6 +30,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Check this checkout's package: run as a script, tools/ comes first on the path and an editable install
+# of another checkout (a git worktree's main) would be imported instead.
+sys.path.insert(0, str(ROOT))
 STORED = ROOT / "tests" / "fixtures" / "behaviour"
 SMOKE_RUNS = {  # name -> fit overrides
     "ner-trainer": ["train.task=ner"],
@@ -73,7 +76,8 @@ def normalizer_outputs() -> str:
 
 
 def rules_outputs() -> str:
-    from train.claims.rules import claim_records, find_claims
+    from train.claims.linking import claim_records
+    from train.claims.rules import find_claims
     from train.config import load_config
     from train.data.readers import read_source
 

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 
 from tqdm.auto import tqdm
 
-from train.claims.quantity import Quantity, parse_quantity
+from train.claims.quantity import parse_quantity
+from train.claims.record import Quantity
 from train.claims.rules import find_claims
 from train.data.spans import Span
 from train.data.text import DIGIT_SCRIPTS, split_sentences

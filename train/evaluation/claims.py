@@ -7,7 +7,7 @@ inclusiveness, as the hand-written ``record`` of each gold span says), overall a
 approximate subsets. ``normalizer`` scores the normalizer alone on the gold spans.
 
 Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
-(:func:`train.claims.rules.readable_claims`), and on its raw spans (``<model dir> (raw spans)``). When the
+(:func:`train.claims.linking.readable_claims`), and on its raw spans (``<model dir> (raw spans)``). When the
 split has several gold sources (the seed, the test articles, the blind test articles), every source is
 also scored alone. :func:`evaluate_claims` returns the results (the JSON that the ``evaluate`` step,
 :mod:`train.steps`, stores as ``claims_eval_<split>.json`` in every model folder); the table is
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from train.claims.rules import claim_records, find_claims, readable_claims
+from train.claims.linking import claim_records, readable_claims
+from train.claims.rules import find_claims
 from train.config import RunConfig, SourceConfig
 from train.data.articles import Article
 from train.data.readers import read_source, source_files
@@ -61,7 +62,7 @@ def same_record(expected: dict, got: dict) -> bool:
 
 def record_accuracy(articles: list[Article], predicted: list[list[Span]], records: dict) -> dict:
     """Share of gold QTY records whose span was predicted exactly and whose record, as ``tag`` writes it
-    (:func:`train.claims.rules.claim_records`), has the gold values."""
+    (:func:`train.claims.linking.claim_records`), has the gold values."""
     got = {
         (article.id, record["start"], record["end"]): record
         for article, spans in zip(articles, predicted)

@@ -9,7 +9,7 @@ the span's words, rounded to 4 decimals, in [0, 1]:
 - ``claims[].score``: the claims model's score of the ``QTY`` span.
 - ``claims[].entity_score`` and ``claims[].time_score``: the claims model's score of the linked ``ENT``
   and ``TIME`` spans. Which ``ENT`` and ``TIME`` go with a ``QTY`` is decided by rules
-  (:func:`train.claims.rules.claim_records`: the nearest of the sentence); that decision has no probability
+  (:func:`train.claims.linking.claim_records`: the nearest of the sentence); that decision has no probability
   of its own, so a link's score is the score of the span it links to. ``null`` when nothing is linked.
 - Claims found by the rule tagger (``tag`` without a claims model): ``score``, ``entity_score`` and
   ``time_score`` are ``null``. Rules give no probability, and a null score is never filtered.
@@ -90,7 +90,7 @@ def rounded(score: float | None) -> float | None:
 
 
 def score_claims(records: Iterable[dict], spans: Iterable[tuple[Span, float | None]]) -> list[dict]:
-    """Claim records (:func:`train.claims.rules.claim_records`) with ``score`` after ``end``, and the score of each
+    """Claim records (:func:`train.claims.linking.claim_records`) with ``score`` after ``end``, and the score of each
     link after its end (``entity_score`` after ``entity_end``, ``time_score`` after ``time_end``)."""
     score_of = {(s.start, s.end, s.label): rounded(p) for s, p in spans}
     placed = {"end": ("", "QTY"), **{f"{link}_end": (f"{link}_", label) for link, label in LINKS.items()}}

@@ -6,7 +6,7 @@ Every sentence of every article is tagged in one batched pass per model (sorted 
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
 model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
-(:func:`train.claims.rules.readable_claims`).
+(:func:`train.claims.linking.readable_claims`).
 
 Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
 binary, empty, not UTF-8: :mod:`train.io`) as a whole, a JSONL line (malformed, not an
@@ -28,7 +28,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from train.claims.rules import claim_records, find_claims, readable_claims
+from train.claims.linking import claim_records, readable_claims
+from train.claims.rules import find_claims
 from train.data.articles import DataError
 from train.data.readers.jsonl import json_record
 from train.data.readers.standoff import article_id

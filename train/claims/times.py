@@ -1,0 +1,275 @@
+"""The rule tagger's TIME: the temporal expressions of a sentence, each found by a named rule.
+
+:func:`find_times` walks the sentence's words left to right; at each word the rules of
+:data:`TIME_RULES` are tried in order and the first that applies gives a span, after which the walk
+goes on past it. A preposition's rules come first (``منذ ديسمبر``, ``خلال 2018``, ``منذ ثلاث سنوات``), then
+the bare expressions of :data:`BARE_TIMES` (``يوم الأربعاء``, ``الشهر الماضي``, ``النصف الأول من العام``).
+:func:`train.claims.rules.sentence_claims` keeps, for each claim, the nearest of them. Each docstring
+gives examples of what it finds (``[...]`` marks the TIME; ``tests/test_rules.py`` checks each against its rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from train.claims.lexicon import (
+    BY_THEN,
+    DAY,
+    FROM,
+    IN,
+    MONTHS,
+    PART_OF_YEAR,
+    PART_ORDINALS,
+    PERIODS,
+    RELATIVE,
+    SCOPING_DURATION,
+    THIS,
+    TIME_PREPS,
+    TIME_UNITS,
+    UNITS,
+    WEEKDAYS,
+    YEAR_WORDS,
+    YESTERDAY,
+)
+from train.claims.record import APPROX
+from train.claims.sentence import SentenceView, digits, has
+from train.claims.words import splits, year_like
+
+
+def day_and_weekday(s: SentenceView, w: int) -> int | None:
+    """``يوم`` and a weekday, or two (``يومي السبت والأحد``).
+
+    Found: ``قتل 25 شخصا في الهجوم [يوم الأحد].``
+    """
+    if not (has(s.word(w), DAY) and has(s.word(w + 1), WEEKDAYS, True)):
+        return None
+    return w + 2 if has(s.word(w + 2), WEEKDAYS, True) and s.word(w + 2).startswith("وال") else w + 1
+
+
+def weekday(s: SentenceView, w: int) -> int | None:
+    """A definite weekday.
+
+    Found: ``وأعلنت الوزارة [الجمعة] 300 إصابة جديدة.``
+    """
+    return w if has(s.word(w), WEEKDAYS, True) else None
+
+
+def month_date(s: SentenceView, w: int) -> int | None:
+    """A month, or a day and a month, and the year after it.
+
+    Found: ``وصل 300 لاجئ في [13 مايو 1990].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``
+    """
+    word = s.word(w)
+    if not (has(word, MONTHS, False) or (digits(word) and int(word) <= 31 and has(s.word(w + 1), MONTHS))):
+        return None
+    end = w + 1 if digits(word) else w
+    return end + 1 if year_like(s.word(end + 1)) else end
+
+
+def year_word_and_year(s: SentenceView, w: int) -> int | None:
+    """A year word and a year.
+
+    Found: ``وفي [عام 2014] سيطر التنظيم على نحو ثلث العراق.``
+    """
+    return w + 1 if has(s.word(w), YEAR_WORDS) and year_like(s.word(w + 1)) else None
+
+
+def this_period(s: SentenceView, w: int) -> int | None:
+    """``هذا/هذه`` and a definite period.
+
+    Found: ``قتل 20 شخصا [هذا الأسبوع].``
+    """
+    return w + 1 if has(s.word(w), THIS) and has(s.word(w + 1), PERIODS, True) else None
+
+
+def yesterday(s: SentenceView, w: int) -> int | None:
+    """Yesterday.
+
+    Found: ``قتل 20 شخصا [أمس] في الهجوم.``
+    """
+    return w if has(s.word(w), YESTERDAY) else None
+
+
+def part_of_year(s: SentenceView, w: int) -> int | None:
+    """A half or quarter with its ordinal, of the year (not ``من المباراة``).
+
+    Found: ``نما الاقتصاد 3% في [النصف الأول من العام].``, ``نما الاقتصاد 20% في [الربع الثالث من 2019].``
+    """
+    return _of_year(s, w + 1) if _part_with_ordinal(s, w) else None
+
+
+def relative_period(s: SentenceView, w: int) -> int | None:
+    """A definite period, perhaps counted, and a relative adjective (``الماضي``, ``المقبل``); not a part
+    with its ordinal, which only :func:`part_of_year` reads.
+
+    Found: ``ارتفعت الأسعار بنسبة 20 في المئة في [الشهر الماضي].``
+    """
+    if not has(s.word(w), PERIODS, True) or _part_with_ordinal(s, w):
+        return None
+    end = w + 1
+    if any(stem in UNITS for _, stem in splits(s.word(end))):
+        end += 1
+    return end if has(s.word(end), RELATIVE, True) else None
+
+
+def _part_with_ordinal(s: SentenceView, w: int) -> bool:
+    return has(s.word(w), PART_OF_YEAR, True) and has(s.word(w + 1), PART_ORDINALS, True)
+
+
+# A temporal expression that needs no preposition, in the order tried.
+BARE_TIMES: tuple[Callable[[SentenceView, int], int | None], ...] = (
+    day_and_weekday,
+    weekday,
+    month_date,
+    year_word_and_year,
+    this_period,
+    yesterday,
+    part_of_year,
+    relative_period,
+)
+
+
+def bare_time(s: SentenceView, w: int) -> int | None:
+    """The last word of the bare temporal expression at word ``w``, by the first of :data:`BARE_TIMES`."""
+    if not s.word(w):
+        return None
+    return next((end for rule in BARE_TIMES if (end := rule(s, w)) is not None), None)
+
+
+def _of_year(s: SentenceView, w: int) -> int | None:
+    """The last word of ``من العام (الماضي)`` or ``من 2019`` after word ``w``; ``w`` when no ``من``
+    follows; ``None`` when ``من`` names something else (``النصف الأول من المباراة``: not a time)."""
+    if s.word(w + 1) != FROM:
+        return w
+    year = w + 2
+    if year_like(s.word(year)):
+        return year
+    if not has(s.word(year), YEAR_WORDS):
+        return None
+    if year_like(s.word(year + 1)) or has(s.word(year + 1), RELATIVE, True):
+        return year + 1
+    return year
+
+
+def _year_after(s: SentenceView, w: int) -> int | None:
+    """Word ``w + 1`` when it is a year not followed by a unit of time (``قبل 2000 عام`` is no year)."""
+    return w + 1 if year_like(s.word(w + 1)) and not has(s.word(w + 2), TIME_UNITS) else None
+
+
+def in_a_time(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """``في`` and a time or a year: the TIME leaves ``في`` out.
+
+    Found: ``ارتفعت الأسعار بنسبة 20 في المئة في [الشهر الماضي].``
+    """
+    if s.words[w] != IN:
+        return None
+    end = bare_time(s, w + 1)
+    end = _year_after(s, w) if end is None else end
+    return None if end is None else (w + 1, end)
+
+
+def preposition_and_time(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """A time preposition (``منذ``, ``خلال``, ``قبل``...) and a bare time.
+
+    Found: ``قتل 6500 شخص [خلال اليومين السابقين].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``
+    """
+    if not has(s.words[w], TIME_PREPS) or (end := bare_time(s, w + 1)) is None:
+        return None
+    return w, end
+
+
+def scoping_duration(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """``منذ/خلال/طوال/طيلة`` and a duration (a number of time units, perhaps approximate).
+
+    Found: ``يعيش في المخيم 400 لاجئ [منذ ثلاث سنوات].``, ``قتل 40 شخصا [منذ نحو سبع سنوات].``
+    """
+    if not has(s.words[w], SCOPING_DURATION) or (end := _duration_at(s, w + 1)) is None:
+        return None
+    return w, end
+
+
+def preposition_and_year(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """A time preposition and a year.
+
+    Found: ``قتل أكثر من 500 ألف شخص [منذ 2011].``, ``قتل 300 شخص [خلال 2018].``
+    Not found: ``قتل 5 أشخاص قبل 2000 عام.``
+    """
+    if not has(s.words[w], TIME_PREPS) or (end := _year_after(s, w)) is None:
+        return None
+    return w, end
+
+
+def by_then_year(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """``بحلول`` and a year.
+
+    Found: ``وصل 2000 لاجئ [بحلول 2016].``
+    """
+    return (w, w + 1) if has(s.words[w], BY_THEN) and year_like(s.word(w + 1)) else None
+
+
+def bare(s: SentenceView, w: int) -> tuple[int, int] | None:
+    """A bare temporal expression (:data:`BARE_TIMES`)."""
+    end = bare_time(s, w)
+    return None if end is None else (w, end)
+
+
+def _duration_at(s: SentenceView, w: int) -> int | None:
+    """A number of time units (``ثلاث سنوات``, ``نحو 24 ساعة``) starting at word ``w``."""
+    match = s.expression_at_word(w)
+    if match is None or match.modifier not in (None, APPROX):
+        return None
+    if match.marker is not None and match.marker.time:
+        return s.toks[match.end - 1].word
+    if match.quantity.kind != "count":
+        return None
+    unit = s.toks[match.end - 1].word + 1
+    return unit if has(s.word(unit), TIME_UNITS) else None
+
+
+# The order they are tried in at each word; the first that applies gives the span.
+TIME_RULES: tuple[Callable[[SentenceView, int], tuple[int, int] | None], ...] = (
+    in_a_time,
+    preposition_and_time,
+    scoping_duration,
+    preposition_and_year,
+    by_then_year,
+    bare,
+)
+
+
+# The words a TIME may start with, in some clitics, or digits (a day of the month): a cheap filter before
+# the rules, each of which starts with one of these (a new rule's first words belong here).
+TIME_STARTS = (
+    {IN}
+    | TIME_PREPS
+    | SCOPING_DURATION
+    | BY_THEN
+    | DAY
+    | WEEKDAYS
+    | MONTHS
+    | YEAR_WORDS
+    | THIS
+    | YESTERDAY
+    | PART_OF_YEAR
+    | PERIODS
+)
+
+
+def may_start_time(word: str) -> bool:
+    return digits(word) or any(stem in TIME_STARTS for _, stem in splits(word))
+
+
+def find_times(s: SentenceView) -> list[tuple[int, int]]:
+    """(first, last) words of the temporal expressions of the sentence, left to right."""
+    found: list[tuple[int, int]] = []
+    w = 0
+    while w < len(s.words):
+        span = None
+        if may_start_time(s.words[w]):
+            span = next((span for rule in TIME_RULES if (span := rule(s, w)) is not None), None)
+        if span is None:
+            w += 1
+        else:
+            found.append(span)
+            w = span[1] + 1
+    return found
