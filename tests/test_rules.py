@@ -358,14 +358,20 @@ def test_readable_claims_drops_quantities_that_read_as_no_number() -> None:
     assert [r["text"] for r in claim_records(text, readable_claims(text, spans))] == ["نحو 40", "عشرات"]
 
 
+# The gold files systems have been scored on; data/gold/claims-blind2.jsonl stays out until a model is
+# retrained without its articles (issue #21: no figure on a blind set before that).
+GOLD_SCORED = ("claims-blind.jsonl", "claims-dev.jsonl", "claims-test.jsonl", "seed.jsonl")
+
+
 def test_readable_claims_keeps_the_hand_annotated_spans(shared_data: Path) -> None:
     """Only QTY spans the normalizer cannot read are dropped, and no ENT or TIME: 2 of the 268 gold
-    quantities, both in the blind test articles, whose gaps are left unfixed on purpose (README)."""
+    quantities, both in the blind test articles, whose gaps are left unfixed on purpose (docs/results.md)."""
     root = Path(__file__).resolve().parent.parent
     texts = {"seed-000_5aed8b592000b0fd": SEED.read_text(encoding="utf-8")}
     texts.update(corpus_articles(sorted((shared_data / "ant-news").glob("*.jsonl"))))
     quantities, dropped = 0, []
-    for path in sorted((root / "data" / "gold").glob("*.jsonl")):
+    for name in GOLD_SCORED:
+        path = root / "data" / "gold" / name
         for line in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
             spans = [Span(s["start"], s["end"], s["label"], s["layer"]) for s in line["spans"] if s["layer"] == "claims"]
             kept = readable_claims(texts[line["id"]], spans)
