@@ -111,41 +111,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    data = commands.add_parser(
-        "data",
-        help="convert the configured sources into a HuggingFace dataset",
-        description="Read data.sources, split by article, write the dataset to data.output (run before fit).",
-    )
-    _config_arguments(data)
-    data.set_defaults(run=cmd_data)
-
-    silver = commands.add_parser(
-        "silver",
-        help="run the rule claims tagger over the silver corpus",
-        description="Tag silver.corpus with the rules (and write silver.augment augmented sentences), "
-        "holding out the articles of the validation and test sources.",
-    )
-    _config_arguments(silver)
-    silver.set_defaults(run=cmd_silver)
-
-    fit = commands.add_parser(
-        "fit",
-        help="fine-tune a token classifier",
-        description="Fine-tune on the dataset `data` wrote for the same config (train.task: ner or claims), "
-        "evaluate, and write train.output_dir/model with its card.",
-    )
-    _config_arguments(fit)
-    fit.set_defaults(run=cmd_fit)
-
-    check = commands.add_parser(
-        "check",
-        help="print the resolved config, its sources (role, counts per split) and its problems; builds nothing",
-        description="Load the config as fit and data would, read its sources without writing anything, and print "
-        "the resolved config, each source's role and documents/sentences per split, and one line per problem. "
-        "Exit status 0: no problem (notes, such as silver data not built yet, are not problems); 2: problems.",
-    )
-    _config_arguments(check)
-    check.set_defaults(run=cmd_check)
+    config_commands = {  # the commands that take CONFIG [key=value ...]: help, description, function
+        "data": (
+            "convert the configured sources into a HuggingFace dataset",
+            "Read data.sources, split by article, write the dataset to data.output (run before fit).",
+            cmd_data,
+        ),
+        "silver": (
+            "run the rule claims tagger over the silver corpus",
+            "Tag silver.corpus with the rules (and write silver.augment augmented sentences), "
+            "holding out the articles of the validation and test sources.",
+            cmd_silver,
+        ),
+        "fit": (
+            "fine-tune a token classifier",
+            "Fine-tune on the dataset `data` wrote for the same config (train.task: ner or claims), "
+            "evaluate, and write train.output_dir/model with its card.",
+            cmd_fit,
+        ),
+        "check": (
+            "print the resolved config, its sources (role, counts per split) and its problems; builds nothing",
+            "Load the config as fit and data would, read its sources without writing anything, and print "
+            "the resolved config, each source's role and documents/sentences per split, and one line per problem. "
+            "Exit status 0: no problem (notes, such as silver data not built yet, are not problems); 2: problems.",
+            cmd_check,
+        ),
+    }
+    for name, (help_text, description, run) in config_commands.items():
+        command = commands.add_parser(name, help=help_text, description=description)
+        _config_arguments(command)
+        command.set_defaults(run=run)
 
     evaluate = commands.add_parser(
         "evaluate", help="re-evaluate saved model folders; claims models are also compared with the rule tagger"
