@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # of another checkout (a git worktree's main) would be imported instead.
 sys.path.insert(0, str(ROOT))
 STORED = ROOT / "tests" / "fixtures" / "behaviour"
+FAST_WARMUP = ["train.warmup_ratio=0.2"]  # configs/tiny.yaml has none: with it, a change of schedule shows
 SMOKE_RUNS = {  # name -> fit overrides
     "ner-trainer": ["train.task=ner"],
     "claims-trainer": ["train.task=claims"],
-    "ner-fast": ["train.task=ner", "train.engine=fast"],
-    "claims-fast": ["train.task=claims", "train.engine=fast"],
+    "ner-fast": ["train.task=ner", "train.engine=fast", *FAST_WARMUP],
+    "claims-fast": ["train.task=claims", "train.engine=fast", *FAST_WARMUP],
 }
 GOLD_SOURCES = ("claims-gold-dev", "claims-gold-test", "claims-gold-blind")
 
