@@ -23,8 +23,15 @@ def fake_corpus(tmp_path: Path) -> tuple[str, str]:
             for i in range(6):
                 lines.append({"docno": f"{s}-{c}-{i}", "src": s, "cat": c, "title": "t", "text": GOOD})
     lines.append({"docno": "short", "src": "BBC", "cat": "economy", "title": "t", "text": "وصل 120 شخصا."})
-    lines.append({"docno": "nonumbers", "src": "BBC", "cat": "economy", "title": "t",
-                  "text": "قال المسؤول في عام 2018 إن الوضع صعب جدا. " * 10})
+    lines.append(
+        {
+            "docno": "nonumbers",
+            "src": "BBC",
+            "cat": "economy",
+            "title": "t",
+            "text": "قال المسؤول في عام 2018 إن الوضع صعب جدا. " * 10,
+        }
+    )
     (corpus / "a.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines[:30]) + "\n", "utf-8")
     (corpus / "b.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines[30:]) + "\n", "utf-8")
     gold = tmp_path / "gold.jsonl"
@@ -33,11 +40,13 @@ def fake_corpus(tmp_path: Path) -> tuple[str, str]:
 
 
 def run(tmp_path: Path, name: str, *extra: str) -> dict:
-    pattern, gold = fake_corpus(tmp_path) if not (tmp_path / "corpus").exists() else (
-        str(tmp_path / "corpus" / "*.jsonl"), str(tmp_path / "gold.jsonl"))
+    pattern, gold = (
+        fake_corpus(tmp_path)
+        if not (tmp_path / "corpus").exists()
+        else (str(tmp_path / "corpus" / "*.jsonl"), str(tmp_path / "gold.jsonl"))
+    )
     out = tmp_path / name
-    args = ["--corpus", pattern, "--gold", gold, "--blind", "9", "--train", "18", "--min-chars", "100",
-            "-o", str(out), *extra]
+    args = ["--corpus", pattern, "--gold", gold, "--blind", "9", "--train", "18", "--min-chars", "100", "-o", str(out), *extra]
     assert select_articles.main(args) == 0
     return json.loads(out.read_text("utf-8"))
 

@@ -60,8 +60,12 @@ _WORDS = """
 NUMBER_WORDS = frozenset(_WORDS.split())
 
 # the gold files that existed when the selection was made (issue 21); their articles are never chosen
-GOLD_BEFORE = ["data/gold/seed.jsonl", "data/gold/claims-dev.jsonl", "data/gold/claims-test.jsonl",
-               "data/gold/claims-blind.jsonl"]
+GOLD_BEFORE = [
+    "data/gold/seed.jsonl",
+    "data/gold/claims-dev.jsonl",
+    "data/gold/claims-test.jsonl",
+    "data/gold/claims-blind.jsonl",
+]
 DEFAULTS = {"seed": 21, "blind": 20, "train": 60, "min_chars": 600, "max_chars": 2500, "min_numbers": 3}
 
 
@@ -73,7 +77,7 @@ def is_number_word(word: str) -> bool:
     word = _bare(word)
     if word in NUMBER_WORDS:
         return True
-    return any(word.startswith(p) and word[len(p):] in NUMBER_WORDS for p in PREFIXES)
+    return any(word.startswith(p) and word[len(p) :] in NUMBER_WORDS for p in PREFIXES)
 
 
 def number_mentions(text: str) -> int:
@@ -138,9 +142,17 @@ def draw(pool: dict[tuple[str, str], list[str]], n: int, seed: int, name: str) -
     return chosen
 
 
-def select(corpus: list[dict], exclude: set[str], *, seed: int = DEFAULTS["seed"], n_blind: int = DEFAULTS["blind"],
-           n_train: int = DEFAULTS["train"], min_chars: int = DEFAULTS["min_chars"],
-           max_chars: int = DEFAULTS["max_chars"], min_numbers: int = DEFAULTS["min_numbers"]) -> dict:
+def select(
+    corpus: list[dict],
+    exclude: set[str],
+    *,
+    seed: int = DEFAULTS["seed"],
+    n_blind: int = DEFAULTS["blind"],
+    n_train: int = DEFAULTS["train"],
+    min_chars: int = DEFAULTS["min_chars"],
+    max_chars: int = DEFAULTS["max_chars"],
+    min_numbers: int = DEFAULTS["min_numbers"],
+) -> dict:
     pool: dict[tuple[str, str], list[str]] = {}
     for art in corpus:
         if art["docno"] in exclude or not eligible(art, min_chars, max_chars, min_numbers):
@@ -160,8 +172,13 @@ def select(corpus: list[dict], exclude: set[str], *, seed: int = DEFAULTS["seed"
 
     return {
         "seed": seed,
-        "parameters": {"blind": n_blind, "train": n_train, "min_chars": min_chars, "max_chars": max_chars,
-                       "min_numbers": min_numbers},
+        "parameters": {
+            "blind": n_blind,
+            "train": n_train,
+            "min_chars": min_chars,
+            "max_chars": max_chars,
+            "min_numbers": min_numbers,
+        },
         "corpus_articles": len(corpus),
         "excluded_gold": len(exclude),
         "eligible": n_eligible,
@@ -173,9 +190,13 @@ def select(corpus: list[dict], exclude: set[str], *, seed: int = DEFAULTS["seed"
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="../shared/data/ant-news/*.jsonl")
-    ap.add_argument("--gold", nargs="+", default=GOLD_BEFORE,
-                    help="gold files (paths or patterns) whose articles are excluded; default: the gold that existed "
-                         "before this selection, so that rerunning after the new gold lands gives the same lists")
+    ap.add_argument(
+        "--gold",
+        nargs="+",
+        default=GOLD_BEFORE,
+        help="gold files (paths or patterns) whose articles are excluded; default: the gold that existed "
+        "before this selection, so that rerunning after the new gold lands gives the same lists",
+    )
     ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
     ap.add_argument("--blind", type=int, default=DEFAULTS["blind"])
     ap.add_argument("--train", type=int, default=DEFAULTS["train"])
@@ -190,8 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     exclude = set().union(*(gold_ids(p) for p in args.gold))
     out = Path(args.output)
-    result = select(corpus, exclude, seed=args.seed, n_blind=args.blind, n_train=args.train,
-                    min_chars=args.min_chars, max_chars=args.max_chars, min_numbers=args.min_numbers)
+    result = select(
+        corpus,
+        exclude,
+        seed=args.seed,
+        n_blind=args.blind,
+        n_train=args.train,
+        min_chars=args.min_chars,
+        max_chars=args.max_chars,
+        min_numbers=args.min_numbers,
+    )
     cmd = ["tools/select_articles.py"] + (argv if argv is not None else sys.argv[1:])
     result = {"seed": result.pop("seed"), "command": " ".join(cmd), "gold_excluded_from": args.gold, **result}
     out.parent.mkdir(parents=True, exist_ok=True)
