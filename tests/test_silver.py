@@ -7,8 +7,12 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from train.claims.rules import find_claims
-from train.claims.silver import write_silver
+from train.claims.silver import listed_ids, write_silver
+from train.config import load_config
+from train.errors import DataError
 
 ARTICLES = [
     {
@@ -70,3 +74,28 @@ def test_augment_zero_empties_a_stale_augmented_file(tmp_path: Path) -> None:
     counts = write_silver(_corpus(tmp_path), out, augment=0, augment_path=augmented)
     assert augmented.read_text(encoding="utf-8") == ""
     assert counts["augmented"] == 0
+
+
+def test_excluded_articles_are_left_out_of_silver_and_augmentation(tmp_path: Path) -> None:
+    out, augmented = tmp_path / "claims.jsonl", tmp_path / "augmented.jsonl"
+    write_silver(_corpus(tmp_path), out, excluded=frozenset({"A-1"}), augment=20, augment_path=augmented)
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["A-2", "A-3"]
+    sentences = [json.loads(line)["text"] for line in augmented.read_text(encoding="utf-8").splitlines()]
+    assert sentences and not any("شخصا" in text or "آخرين" in text for text in sentences)
+
+
+def test_exclude_lists_read_from_jsonl_and_a_selection(tmp_path: Path) -> None:
+    jsonl = tmp_path / "gold.jsonl"
+    jsonl.write_text('{"id": "a"}\n{"id": "b"}\n', encoding="utf-8")
+    selection = tmp_path / "selection.json"
+    selection.write_text(json.dumps({"seed": 1, "blind": {"articles": [{"id": "c"}]}, "train": {"articles": [{"id": "d"}]}}))
+    assert listed_ids(jsonl) == {"a", "b"} and listed_ids(selection) == {"c", "d"}
+    selection.write_text("[1, 2]")
+    with pytest.raises(DataError, match="selection.json: silver.exclude expects"):
+        listed_ids(selection)
+
+
+def test_the_data_config_keeps_the_new_gold_out_of_silver() -> None:
+    config = load_config("configs/data.yaml")
+    chosen = listed_ids(config.path(config.silver.exclude[0]))
+    assert len(chosen) >= 80

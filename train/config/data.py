@@ -79,6 +79,11 @@ class SilverConfig(Strict):
     corpus: str = "{data_root}/ant-news/*.jsonl"
     corpus_name: str = Field("ant-news", description="the name the silver records give their corpus ('corpus' field)")
     output: str = "runs/silver/ant-news.claims.jsonl"
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="files naming articles kept out of the silver entirely (gold to be, annotated or chosen): "
+        "JSONL (each line's id) or a selection JSON (the ids of every list's articles, tools/select_articles.py)",
+    )
     limit: int | None = Field(None, ge=1, description="only the first N articles (for quick runs)")
     augment: int = Field(
         0, ge=0, description="mention-replaced sentences to write beside the silver (train/claims/augment.py); 0: none"

@@ -42,6 +42,7 @@ PATH_KEYS = {
     ("silver", "corpus"),
     ("silver", "output"),
     ("silver", "augment_output"),
+    ("silver", "exclude", "*"),
     ("train", "output_dir"),
     ("model", "base"),
 }
