@@ -20,6 +20,8 @@ read in part; every text with shorter sentences is split exactly as before.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Arabic combining marks (harakat, Quranic marks, superscript alef) and tatweel.
@@ -34,6 +36,7 @@ WORD_RE = re.compile(rf"(?:\d[{_NUMBER_JOINERS}](?=\d)|[^\W_]|[{DIACRITICS}{TATW
 SENTENCE_END = frozenset(".!?؟؛;")
 MAX_SENTENCE_WORDS = 400
 SOFT_BREAKS = frozenset(",،:")  # where an over-long sentence is best cut
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")  # a blank line
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,10 @@ def split_sentences(text: str) -> list[Sentence]:
         if current:
             sentences.append(Sentence(current[0].start, current[-1].end, tuple(current)))
     return sentences
+
+
+def paragraph_of(text: str) -> Callable[[int], int]:
+    """The index of the paragraph holding a character offset of ``text``: paragraphs are separated by blank
+    lines (a line break alone separates sentences, not paragraphs; docs/annotation.md, "Links")."""
+    breaks = [match.end() for match in PARAGRAPH_BREAK.finditer(text)]
+    return lambda offset: bisect_right(breaks, offset)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from train.data.articles import Article, DataError, check_spans
+from train.data.articles import LINKED, Article, DataError, Link, check_links, check_spans
 from train.data.spans import Span
 from train.io import DEFAULT_ENCODING, check_text, read_lines
 
@@ -27,6 +27,44 @@ def parse_spans(raw: object, where: str, text: str) -> list[Span]:
             raise DataError(f"{where}: span {start}-{end} covers {text[start:end]!r}, but the annotation says {item['text']!r}")
         spans.append(Span(start, end, label, layer))
     return spans
+
+
+LINK_KEYS = ("entity", "time", "entity_inherited", "time_inherited")
+
+
+def parse_links(raw: list, where: str, text: str, article_id: str) -> dict[tuple[int, int], Link]:
+    """The links of the gold records in the spans ``raw`` (already read by :func:`parse_spans`): a ``QTY`` span
+    that carries a ``record`` must name its ``entity`` and ``time`` spans, ``{"start", "end"}`` or null, and
+    their ``entity_inherited`` and ``time_inherited`` flags (docs/annotation.md, "Links"); spans without a
+    record need none. Whether the linked spans exist is :func:`train.data.articles.check_links`' job."""
+    links = {}
+    for item in raw:
+        if item.get("label") != "QTY" or "record" not in item:
+            continue
+        start, end, record = item["start"], item["end"], item["record"]
+        described = f"{where}: article '{article_id}', span {start}-{end} claims/QTY '{text[start:end]}'"
+        if not isinstance(record, dict):
+            raise DataError(f"{described}: 'record' must be an object")
+        if missing := [key for key in LINK_KEYS if key not in record]:
+            raise DataError(
+                f"{described}: its record lacks {', '.join(map(repr, missing))}; a gold record names "
+                f"{', '.join(LINK_KEYS)} (null where there is none; docs/annotation.md, 'Links')"
+            )
+        targets = {}
+        for key in LINKED:
+            target = record[key]
+            if target is not None and not (
+                isinstance(target, dict)
+                and set(target) == {"start", "end"}
+                and all(type(target[side]) is int for side in ("start", "end"))
+            ):
+                raise DataError(f'{described}: its {key} must be null or {{"start": int, "end": int}}, not {target!r}')
+            targets[key] = None if target is None else (target["start"], target["end"])
+        for flag in ("entity_inherited", "time_inherited"):
+            if not isinstance(record[flag], bool):
+                raise DataError(f"{described}: its {flag} must be true or false, not {record[flag]!r}")
+        links[(start, end)] = Link(targets["entity"], targets["time"], record["entity_inherited"], record["time_inherited"])
+    return links
 
 
 def read_json_lines(path: Path, encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[int, dict]]:
@@ -85,6 +123,7 @@ def collect_articles(items: Iterable[tuple[str, str, dict]], article_at: Callabl
             if (seen := first_place.setdefault(article.id, place)) != place:
                 raise DataError(f"{where}: article id '{article.id}' is already used on {seen}; ids must be unique in a file")
             check_spans(article, where)
+            check_links(article, where)
             articles.append(article)
         except DataError as error:
             errors.append(str(error))
@@ -99,7 +138,11 @@ def read_jsonl(path: Path, layers: tuple[str, ...], encoding: str = DEFAULT_ENCO
         if not isinstance(record.get("id"), str) or not isinstance(record.get("text"), str):
             raise DataError(f"{where}: each article needs a string 'id' and a string 'text'")
         check_text(record["text"], where)
-        spans = parse_spans(record.get("spans", []), where, record["text"])
-        return Article(id=record["id"], text=record["text"], spans=spans, layers=layers, meta=record.get("meta") or {})
+        raw = record.get("spans", [])
+        spans = parse_spans(raw, where, record["text"])
+        links = parse_links(raw, where, record["text"], record["id"])
+        return Article(
+            id=record["id"], text=record["text"], spans=spans, layers=layers, meta=record.get("meta") or {}, links=links
+        )
 
     return read_articles(path, article_at, encoding)

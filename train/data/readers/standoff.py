@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from train.data.articles import Article, DataError
-from train.data.readers.jsonl import parse_spans, read_articles, read_json_lines
+from train.data.readers.jsonl import parse_links, parse_spans, read_articles, read_json_lines
 from train.io import DEFAULT_ENCODING, check_text
 
 ID_FIELDS = ("docno", "id")
@@ -61,7 +61,9 @@ def read_standoff(
                 f"{where}: the text of '{doc_id}' in the corpus does not match its text_sha256: "
                 "the corpus changed since annotation, so the offsets cannot be trusted"
             )
-        spans = parse_spans(record.get("spans", []), where, text)
-        return Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {})
+        raw = record.get("spans", [])
+        spans = parse_spans(raw, where, text)
+        links = parse_links(raw, where, text, doc_id)
+        return Article(id=doc_id, text=text, spans=spans, layers=layers, meta=record.get("meta") or {}, links=links)
 
     return read_articles(path, article_at, encoding)
