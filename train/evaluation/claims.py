@@ -67,10 +67,15 @@ def _gold_qty(article: Article) -> list[Span]:
     return [s for s in article.spans if s.layer == "claims" and s.label == "QTY"]
 
 
-def record_accuracy(articles: list[Article], predicted: list[list[dict]], records: dict) -> dict:
+def record_accuracy(articles: list[Article], predicted: list[list[Span]], records: dict) -> dict:
     """Share of gold QTY records whose span was predicted exactly and whose record, as ``tag`` writes it
-    (``predicted``: each article's :func:`train.claims.linking.claim_records`), has the gold values."""
-    got = {(article.id, r["start"], r["end"]): r for article, claims in zip(articles, predicted) for r in claims}
+    (:func:`train.claims.linking.claim_records`), has the gold values."""
+    return _accuracy(articles, [claim_records(a.text, spans) for a, spans in zip(articles, predicted)], records)
+
+
+def _accuracy(articles: list[Article], claims: list[list[dict]], records: dict) -> dict:
+    """:func:`record_accuracy` of each article's claim records."""
+    got = {(article.id, r["start"], r["end"]): r for article, mine in zip(articles, claims) for r in mine}
     subsets = {"all": lambda r: True, "vague": lambda r: r["vague"], "approx": lambda r: r["approx"]}
     result = {}
     for name, keep in subsets.items():
@@ -93,7 +98,7 @@ def score(articles: list[Article], predicted: list[list[Span]], records: dict, l
     scored = [ArticleClaims.of(gold, got, a.id in linked) for a, gold, got in zip(articles, gold_claims, claims)]
     return {
         "seqeval": compute_seqeval(gold_tags, predicted_tags),
-        "records": record_accuracy(articles, claims, records),
+        "records": _accuracy(articles, claims, records),
         "claim": claim_scores(scored, *bootstrap).to_dict(),
     }
 
@@ -140,6 +145,5 @@ def _scores(
     results = {"articles": len(mine), "gold_qty": len(kept)}
     for name, predicted in systems.items():
         results[name] = score(mine, [predicted[i] for i in chosen], kept, linked, bootstrap)
-    gold = [claim_records(a.text, [s for s in a.spans if s.layer == "claims"]) for a in mine]
-    results["normalizer"] = record_accuracy(mine, gold, kept)
+    results["normalizer"] = record_accuracy(mine, [[s for s in a.spans if s.layer == "claims"] for a in mine], kept)
     return results
