@@ -78,9 +78,16 @@ def fit(config: RunConfig) -> Path:
     return output
 
 
-def evaluate(model_dirs: list[Path], split: str = "test", data_configs: list[str] | None = None) -> None:
+def evaluate(
+    model_dirs: list[Path],
+    split: str = "test",
+    data_configs: list[str] | None = None,
+    resamples: int | None = None,
+    seed: int | None = None,
+) -> None:
     """Re-score saved models on ``split``, or on the corpora of ``data_configs``; claims models are also
-    compared with the rule tagger on the gold claims articles."""
+    compared with the rule tagger on the gold claims articles, the claim figures with a bootstrap interval
+    of ``resamples`` draws from ``seed`` (None: :data:`train.evaluation.claims.BOOTSTRAP`'s)."""
     from train.evaluation.evaluate import evaluate_model, model_task
     from train.reporting import results
 
@@ -99,9 +106,11 @@ def evaluate(model_dirs: list[Path], split: str = "test", data_configs: list[str
             print(text.split_report(evaluation))
         results.write_evaluation(folder, load_config(folder / "run_config.yaml"), evaluations)
     if claims := [folder for folder in folders if model_task(folder) == "claims"]:
-        from train.evaluation.claims import evaluate_claims
+        from train.evaluation.claims import BOOTSTRAP, evaluate_claims
 
-        compared = evaluate_claims(claims, load_config(claims[0] / "run_config.yaml"), split)
+        given = {"resamples": resamples, "seed": seed}
+        bootstrap = BOOTSTRAP._replace(**{key: value for key, value in given.items() if value is not None})
+        compared = evaluate_claims(claims, load_config(claims[0] / "run_config.yaml"), split, bootstrap)
         print(text.claims_report(compared, split, str(claims[0])))
         if compared["articles"]:
             results.write_claims_evaluation(claims, split, compared)

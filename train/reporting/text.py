@@ -1,6 +1,7 @@
 """Results as text for the terminal: seqeval scores, calibration, an evaluated split, the cross-domain
-comparison, the claims comparison of the rules and the models, ``tag``'s claims table and the dataset
-counts. Every table goes through :mod:`train.reporting.tables`; the steps (:mod:`train.steps`) print."""
+comparison, the claims comparison of the rules and the models (per label and claim level), ``tag``'s
+claims table and the dataset counts. Every table goes through :mod:`train.reporting.tables`; the steps
+(:mod:`train.steps`) print."""
 
 from __future__ import annotations
 
@@ -101,9 +102,13 @@ def _accuracy(records: Mapping[str, Any], subset: str) -> str:
     return f"{100 * part['accuracy']:.1f} ({part['correct']}/{part['total']})"
 
 
+def _systems(results: Mapping[str, Any]) -> list[str]:
+    return [k for k in results if k not in ("articles", "gold_qty", "normalizer", "sources")]
+
+
 def claims_comparison(results: Mapping[str, Any]) -> str:
     """Systems as rows: strict F1 per label, micro F1, record accuracy (all, vague, approx)."""
-    systems = [k for k in results if k not in ("articles", "gold_qty", "normalizer", "sources")]
+    systems = _systems(results)
     header = ["system", "QTY F1", "ENT F1", "TIME F1", "micro F1", "records", "vague", "approx"]
     subsets = ("all", "vague", "approx")
     rows = []
@@ -120,6 +125,50 @@ def claims_comparison(results: Mapping[str, Any]) -> str:
     return text_table(header, rows, sep=" | ", rule="-+-")
 
 
+CLAIM_COLUMNS = {
+    "QTY F1": "qty_f1",
+    "values": "values",
+    "ENT exact": "entity_exact",
+    "ENT overlap": "entity_overlap",
+    "TIME exact": "time_exact",
+    "TIME overlap": "time_overlap",
+    "claim F1": "claim_f1",
+}
+
+
+def _figure(figure: Mapping[str, Any]) -> str:
+    """A figure in percent with its bootstrap interval, ``n/a`` when there was nothing to score."""
+    if figure["value"] is None:
+        return "n/a"
+    interval = "" if figure["low"] is None else f" [{100 * figure['low']:.1f}, {100 * figure['high']:.1f}]"
+    return f"{100 * figure['value']:.1f}{interval}"
+
+
+def claim_metric_table(results: Mapping[str, Any], kinds: bool = True) -> str:
+    """The claim-level figures (:mod:`train.evaluation.claimmetric`) of every system, for all claims and,
+    with ``kinds``, for each kind that either side has; a line above says how they were drawn."""
+    systems = _systems(results)
+    first = results[systems[0]]["claim"]
+    rows, groups = [], []
+    for name in systems:
+        claim = results[name]["claim"]
+        groups.append(len(rows))
+        for group, figures in claim["figures"].items():
+            counts = claim["counts"][group]
+            if group != "all" and not (kinds and counts["qty_gold"] + counts["qty_predicted"]):
+                continue
+            cells = [_figure(figures[key]) for key in CLAIM_COLUMNS.values()]
+            rows.append([name if group == "all" else "", group, str(counts["qty_gold"]), *cells])
+    links = f"links scored on {first['linked_articles']} of {first['articles']} articles (those whose gold names them)"
+    drawn = (
+        f"[95% bootstrap interval over articles, {first['resamples']} resamples, seed {first['seed']}]"
+        if first["resamples"]
+        else "no bootstrap intervals"
+    )
+    header = ["system", "kind", "gold", *CLAIM_COLUMNS]
+    return f"claim level: {links}; {drawn}\n" + text_table(header, rows, sep=" | ", rule="-+-", groups=groups[1:])
+
+
 def claims_report(results: Mapping[str, Any], split: str, first_model: str) -> str:
     """What ``evaluate`` prints of the claims comparison (:func:`train.evaluation.claims.evaluate_claims`)."""
     if not results["articles"]:
@@ -127,10 +176,11 @@ def claims_report(results: Mapping[str, Any], split: str, first_model: str) -> s
     lines = [
         f"\nclaims on the gold {split} articles ({results['articles']} articles, {results['gold_qty']} gold QTY records)",
         claims_comparison(results),
+        claim_metric_table(results),
     ]
     for name, part in results.get("sources", {}).items():
         lines.append(f"\n  of which source {name} ({part['articles']} articles, {part['gold_qty']} gold QTY records)")
-        lines.append(claims_comparison(part))
+        lines += [claims_comparison(part), claim_metric_table(part, kinds=False)]
     return "\n".join(lines)
 
 
