@@ -43,7 +43,11 @@ def test_shape_and_redrawn_digits_keep_script_and_words() -> None:
 
 def test_pool_groups_rule_quantities_by_kind_and_shape() -> None:
     pool, _ = index_quantities(_articles())
-    assert pool["measure"] == {"كيلوغرام exact": {"# كلغ": ["42 كلغ"]}, "كيلومتر exact": {"# كيلومتر": ["300 كيلومتر"]}}
+    assert pool["measure"] == {
+        "كيلوغرام exact": {"# كلغ": ["42 كلغ"]},
+        "كيلومتر exact": {"# كيلومتر": ["300 كيلومتر"]},
+        "يوم exact": {"يوم واحد": ["يوم واحد"]},  # one of a unit (issue #21): في يوم واحد
+    }
     assert pool["money"] == {"دولار approx": {"نحو #.# مليون دولار": ["نحو 3.5 مليون دولار"]}}
     assert pool["percent"] == {"% exact": {"# في المئة": ["٢٠ في المئة"]}}
 

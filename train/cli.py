@@ -85,6 +85,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         min_score=args.min_score,
         thresholds=args.thresholds,
         backend=args.backend,
+        explain=args.explain,
     ).exit_code
 
 
@@ -207,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=BACKENDS,
         default="torch",
         help="torch, or onnx: folders written by `export`, run by onnxruntime (the [onnx] extra) (default: %(default)s)",
+    )
+    tag.add_argument(
+        "--explain",
+        action="store_true",
+        help="add to each claim record an 'explain' field: the rules (or the claims model) that made its QTY, ENT "
+        "and TIME spans, and how its ENT and TIME were linked, among which candidates (JSONL only)",
     )
     tag.set_defaults(run=cmd_tag)
 

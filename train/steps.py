@@ -129,14 +129,18 @@ def tag(
     min_score: float | None = None,
     thresholds: str | None = None,
     backend: str = "torch",
+    explain: bool = False,
 ) -> Tagged:
     """Tag the articles of ``inputs``; bad files and JSONL lines are skipped with a warning each (with
     ``strict``, any of them is a :class:`DataError` and nothing is written). The records are written as
     JSONL, or in an annotation tool's import format (``output_format``: label-studio, doccano;
     :mod:`train.data.annotation_formats`); ``min_score`` and the YAML file ``thresholds`` filter by score
-    (:mod:`train.inference.scoring`)."""
+    (:mod:`train.inference.scoring`); ``explain`` adds to each JSONL claim record why it was tagged and
+    linked (:class:`train.inference.tagger.Tagger`)."""
     from train.inference.scoring import load_thresholds
 
+    if explain and output_format != "jsonl":
+        raise UserError(f"--explain adds a field to the JSONL records; {output_format} has no place for it (drop --format)")
     limits = load_thresholds(thresholds, min_score)
     files = collect_files(inputs)
     documents, skipped = read_documents(files)
@@ -157,7 +161,7 @@ def tag(
         log.info("no --ner model: articles are tagged for claims only (entities empty)")
     if not claims:
         log.info("no --claims model: claims come from the rule tagger")
-    records = Tagger(ner, claims, batch_size, limits, backend=backend).tag_documents(documents)
+    records = Tagger(ner, claims, batch_size, limits, backend=backend, explain=explain).tag_documents(documents)
     if output_format != "jsonl":
         from train.data.annotation_formats import model_version, write_tagged
 

@@ -7,7 +7,8 @@ In the order they build on each other:
 - ``words``: normalized spelling, pieces and proclitics; ``lexicon`` (+ ``lexicon.yaml``): the words, as data;
 - ``markers``, ``numbers``, ``grammar``: the sub-grammars of a quantity expression; ``record``: its
   normalized record; ``quantity``: :func:`~train.claims.quantity.parse_quantity`, the normalizer's entry;
-- ``sentence``, ``rules``, ``times``: the rule tagger (named QTY exclusions, the ENT rule, named TIME
-  rules); ``linking``: claim spans (the tagger's or a model's) into records;
+- ``sentence``, ``exclusions``, ``entities``, ``times``, ``rules``: the rule tagger (named QTY exclusions,
+  the ENT rule, named TIME rules, and the tagger with its named inclusions and its trace for ``--explain``);
+  ``linking``: claim spans (the tagger's or a model's) into records;
 - ``silver``, ``augment``: training data from the rule tagger.
 """

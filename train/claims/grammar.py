@@ -3,10 +3,11 @@
 
 * Approximators and comparators before the number (``نحو``, ``أكثر من``, ``لا يقل عن``, ``حتى``) and after
   it (``تقريبا``, ``على الأقل``, ``على الأكثر``), the phrases of :mod:`train.claims.lexicon`.
-* Ranges, both bounds inclusive: ``(ما) بين X و Y``, ``من X إلى/حتى Y``, ``X-Y``; the scale and marker
+* Ranges, both bounds inclusive: ``(ما) بين X و/إلى Y``, ``من X إلى/حتى Y``, ``X-Y``; the scale and marker
   written after ``Y`` apply to ``X`` (``بين 10 و12 ألف`` = [10000, 12000]); ``X`` must not exceed ``Y``.
 * A duration continued with a smaller unit of time of its family, read in its first unit
   (``18 ساعة و45 دقيقة`` = 18.75 hours).
+* A unit followed by ``واحد``, one of it (``دولار أمريكي واحد`` = 1 USD, ``عاما واحدا``).
 
 :meth:`Grammar.expression` reads the longest expression from a piece into a :class:`Match`, which
 carries the normalized record (:class:`train.claims.record.Quantity`); :func:`can_start` is the cheap
@@ -30,6 +31,7 @@ from train.claims.lexicon import (
     HUNDREDS,
     MODIFIERS_BY_FIRST,
     NAYYIF,
+    ONE_AFTER,
     PREFIX_MODIFIERS,
     PRONOUN_SUFFIXES,
     SCALE_ALONE,
@@ -47,7 +49,7 @@ from train.claims.lexicon import (
 from train.claims.markers import Marker
 from train.claims.numbers import Num, NumberGrammar
 from train.claims.record import APPROX, Quantity, quantity_record
-from train.claims.words import Tok, any_prefix, article, conj, no_article, no_prefix, splits, year_like
+from train.claims.words import DEFINITE_RE, Tok, any_prefix, article, conj, no_article, no_prefix, splits, year_like
 
 Side = tuple[Num, Marker | None]  # one end of a range: an exact number and its marker
 
@@ -64,6 +66,7 @@ class Match:
     modifier: str | None
     marker: Marker | None
     is_range: bool
+    unit_first: bool = False  # the unit before the number: دولار أمريكي واحد (Grammar.unit_and_one)
 
 
 class Grammar(NumberGrammar):
@@ -75,8 +78,12 @@ class Grammar(NumberGrammar):
         sign = self.sym(j, CURRENCY_SIGNS)
         core = j + 1 if sign else j
         rng = None if modifier not in (None, APPROX) or sign else self.range_at(core)
+        one = None
         if rng:
             lower, num, mark, end = rng
+        elif not sign and (one := self.unit_and_one(core)):  # دولار أمريكي واحد: the number after its unit
+            mark, num = one
+            core, end = mark.end, num.end
         else:
             num = self.number(core, any_prefix if core == i else article)  # قرابة الـ300, حوالي الألف
             if num is None:
@@ -97,7 +104,23 @@ class Grammar(NumberGrammar):
         quantity = quantity_record(
             value, low, high, modifier, vague=num.vague and not rng, kind=kind, unit=unit, currency=currency
         )
-        return Match(i, end, core, quantity, num, modifier, mark, rng is not None)
+        return Match(i, end, core, quantity, num, modifier, mark, rng is not None, one is not None)
+
+    def unit_and_one(self, i: int) -> tuple[Marker, Num] | None:
+        """A currency, measure or unit-like noun, then ``واحد/واحدة/واحدا``: one of it (``دولار أمريكي
+        واحد`` = 1 USD, ``عاما واحدا`` = a duration of 1 in ``عاما``). Not after a definite unit
+        (``للبرميل الواحد`` is a per-unit denominator)."""
+        if not self.before_one(i) or self.toks[i].kind != "word" or DEFINITE_RE.match(self.toks[i].text):
+            return None
+        mark = self.marker(i)
+        if mark is None or mark.kind == "percent" or not self.word(mark.end, ONE_AFTER):
+            return None
+        return mark, Num(mark.end + 1, Fraction(1))
+
+    def before_one(self, i: int) -> bool:
+        """Whether a bare ``واحد`` stands one or two pieces after piece ``i`` (where a unit before it may
+        start an expression, :meth:`unit_and_one`; :func:`can_start` does not see it)."""
+        return any(k < self.limit and self.toks[k].text in ONE_AFTER for k in (i + 1, i + 2))
 
     def prefix_modifier(self, i: int) -> tuple[str, int] | None:
         if i >= self.limit or self.toks[i].kind != "word":
@@ -147,10 +170,10 @@ class Grammar(NumberGrammar):
         return num, self.marker_after(num)
 
     def range_at(self, i: int) -> tuple[Fraction, Num, Marker | None, int] | None:
-        """``بين X و Y``, ``من X إلى Y``, ``X-Y``: (lower, Y, marker, end)."""
+        """``بين X و Y`` (or ``بين X إلى Y``), ``من X إلى Y``, ``X-Y``: (lower, Y, marker, end)."""
         j = i + 1 if self.is_word(i, WHAT, no_article) and self.is_word(i + 1, BETWEEN) else i
         if self.is_word(j, BETWEEN, no_article):
-            sides = self._joined(j + 1, lambda k: self.side(k + 1, no_prefix) if self.is_word(k, AND) else self.side(k, conj))
+            sides = self._joined(j + 1, lambda k: self.side(k + 1, no_prefix) if self._between_and(k) else self.side(k, conj))
         elif self.is_word(i, FROM, no_article):
             sides = self._joined(i + 1, lambda k: self.side(k + 1, no_prefix) if self.word(k, TO) else None)
         else:
@@ -164,6 +187,10 @@ class Grammar(NumberGrammar):
         if lower > y.value:
             return None
         return lower, y, y_mark or mark, y_mark.end if y_mark else y.end
+
+    def _between_and(self, k: int) -> bool:
+        """The word joining the ends of a ``بين`` range written apart: ``و``, or ``إلى`` (``بين 55 إلى 109``)."""
+        return self.is_word(k, AND) or self.word(k, TO) is not None
 
     def _joined(self, i: int, second: Callable[[int], Side | None]) -> tuple[Side, Side] | None:
         """The ends of ``بين X و Y`` or ``من X إلى Y``: X at ``i``; ``second`` reads Y from where X ends."""

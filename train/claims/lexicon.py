@@ -104,6 +104,7 @@ KILO = _word("kilo")
 METRE_FORMS = _words("metre_forms")
 SQUARE = _words("square")
 CUBIC = _words("cubic")
+MEASURES_SQUARED_ONLY: dict[str, str] = _forms("measures_squared_only")  # a measure only before مربع/مكعب
 # A unit of time -> (family, length): seconds (``s``), months (``m``), nights (``n``, alone).
 TIME_UNIT_LENGTHS: dict[str, tuple[str, int]] = {
     norm_word(w): (family, length) for family, length, words in _entry("time_units") for w in words
@@ -143,6 +144,7 @@ DAY_WORD = _word("day")
 
 # The rule tagger's context words -------------------------------------------------------------------------
 JOINING_SYMBOLS = frozenset(_entry("joining_symbols"))
+TIGHT_SYMBOLS = frozenset(_entry("tight_symbols"))
 MONTHS = _words("months")
 MONTH_WORDS = MONTHS | {_word("month_word")}
 DAY = _words("day_words")
@@ -162,6 +164,7 @@ RELATIVE = _words("relative")
 THIS = _words("this")
 YESTERDAY = _words("yesterday")
 OTHERS = _words("others")
+ONE_IDIOMS = _words("one_idioms")
 FINAL = _words("final")
 PRICE = _word("price")
 LAST, SIX, THOUSAND = _word("i_am_not"), _word("six"), _word("thousand")

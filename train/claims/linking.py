@@ -21,6 +21,13 @@ from train.claims.sentence import LAYER
 from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
 
+LINKER = "nearest"  # what --explain names the linker of this module
+ENTITY_LINK = (
+    "the nearest of the ENT spans the QTY owns: an ENT belongs to the last QTY before it, to a QTY written "
+    "right after it, else to the first QTY of its sentence"
+)
+TIME_LINK = "the nearest TIME span of the sentence (a tie goes to the one after the QTY)"
+
 
 class _Nearest:
     """The span of sorted ``spans`` nearest to a QTY: the least (gap, starts before the QTY), the first
@@ -44,14 +51,23 @@ class _Nearest:
         return None if best is None else self.spans[best[2]]
 
 
-def _owners(quantities: list[Span], entities: list[Span]) -> dict[Span, list[Span]]:
+def _owners(text: str, quantities: list[Span], entities: list[Span]) -> dict[Span, list[Span]]:
     """Each ENT belongs to the last QTY before it (Arabic counts its noun after the number), or to the
-    first QTY of the sentence when none comes before it. ``quantities`` are sorted."""
+    first QTY of the sentence when none comes before it; but an ENT written right before a QTY (only
+    spaces between: ``مرة واحدة``) belongs to that QTY, unless a QTY stands right before the ENT too.
+    ``quantities`` are sorted."""
     owned: dict[Span, list[Span]] = {}
     starts = [q.start for q in quantities]
     for ent in entities:
         before = bisect_left(starts, ent.start)  # quantities[:before] start before the ENT
-        owned.setdefault(quantities[before - 1] if before else quantities[0], []).append(ent)
+        previous = quantities[before - 1] if before else None
+        after = quantities[before] if before < len(quantities) else None
+        counted_after = after is not None and not text[ent.end : after.start].strip()
+        if counted_after and (previous is None or text[previous.end : ent.start].strip()):
+            owner = after
+        else:
+            owner = previous or quantities[0]
+        owned.setdefault(owner, []).append(ent)
     return owned
 
 
@@ -77,13 +93,14 @@ def readable_claims(text: str, spans: Iterable[Span]) -> list[Span]:
     ]
 
 
-def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
+def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None = None) -> list[dict]:
     """One record per QTY span: its normalized quantity, sentence, and nearest ENT and TIME there.
 
     Works on any claims spans (rule or model output): spans are assigned to the sentence of
     :func:`train.data.text.split_sentences` in which they start, and only same-sentence spans link. A TIME
     may scope several QTYs; an ENT links only to the QTY that owns it (see :func:`_owners`), so the
-    noun counted by one number is not lent to a neighbouring amount of money.
+    noun counted by one number is not lent to a neighbouring amount of money. Given ``why`` (a span ->
+    what made it), each record also has an ``explain`` field (:func:`_explained`).
     """
     sentences = split_sentences(text)
     sentence_of = _sentence_index(sentences)
@@ -95,12 +112,14 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
     for index, quantities in sorted(by_label["QTY"].items()):
         sentence: Sentence | None = sentences[index] if sentences else None
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
-        owned = _owners(quantities, by_label["ENT"].get(index, []))
-        nearest_time = _Nearest(by_label["TIME"].get(index, []))
+        owned = _owners(text, quantities, by_label["ENT"].get(index, []))
+        times = by_label["TIME"].get(index, [])
+        nearest_time = _Nearest(times)
         for qty in quantities:
             quantity = _read(text, qty, s_end)
             entity = _Nearest(owned.get(qty, []))(qty)
             time = nearest_time(qty)
+            links = {"entity": (entity, owned.get(qty, []), ENTITY_LINK), "time": (time, times, TIME_LINK)}
             records.append(
                 {
                     "text": text[qty.start : qty.end],
@@ -115,6 +134,33 @@ def claim_records(text: str, spans: Iterable[Span]) -> list[dict]:
                     "time_end": time.end if time else None,
                     "sentence": text[s_start:s_end],
                     "sentence_start": s_start,
+                    **({"explain": _explained(text, qty, why, links)} if why else {}),
                 }
             )
     return records
+
+
+def _explained(text: str, qty: Span, why: Callable[[Span], dict], links: dict[str, tuple]) -> dict:
+    """The ``explain`` field of ``qty``'s record: what made the QTY span (``why``: the rule tagger's trace,
+    :func:`train.claims.rules.find_claims`, or the model that made it), and for its ``entity`` and
+    ``time``: the linker and its rule, the candidate spans, the chosen one and what made it (the tagger's
+    own account of the link, when it gives one, as ``tagger``). Spans are given as text and offsets."""
+    made = why(qty)
+    explained: dict = {"qty": {key: value for key, value in made.items() if key not in links}}
+    for key, (chosen, candidates, rule) in links.items():
+        explained[key] = {"linker": LINKER, "rule": rule, "candidates": candidates, "chosen": chosen}
+        explained[key]["span"] = why(chosen) if chosen else None
+        if key in made:
+            explained[key]["tagger"] = made[key]
+    return _plain(text, explained)
+
+
+def _plain(text: str, value):
+    """``value`` with every span as ``{"text", "start", "end"}`` and tuples as lists (JSON)."""
+    if isinstance(value, Span):
+        return {"text": text[value.start : value.end], "start": value.start, "end": value.end}
+    if isinstance(value, dict):
+        return {key: _plain(text, item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(text, item) for item in value]
+    return value

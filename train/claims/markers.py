@@ -23,6 +23,7 @@ from train.claims.lexicon import (
     IN,
     KILO,
     MEASURES,
+    MEASURES_SQUARED_ONLY,
     METRE_FORMS,
     ONE_AFTER,
     OTHER_UNIT_WORDS,
@@ -92,6 +93,8 @@ class MarkerGrammar(Pieces):
             unit, end = "كيلومتر", i + 2
         elif hit := self.word(i, MEASURES, article):
             unit, end = MEASURES[hit[1]], i + 1
+        elif (hit := self.word(i, MEASURES_SQUARED_ONLY, article)) and self.word(i + 1, SQUARE | CUBIC):
+            unit, end = MEASURES_SQUARED_ONLY[hit[1]], i + 1
         if unit is None:
             return None
         if self.word(end, SQUARE):

@@ -16,16 +16,17 @@ Forms covered
   ``إحدى عشرة``, ``ثلاث عشرة``), tens (``عشرون/عشرين``), compounds with ``و`` (``خمسة وعشرون``),
   hundreds (``مئة/مائة``, ``مئتان/مئتين/مائتين/مئتا/مئتي``, ``ثلاثمائة``, ``ثلاث مئة``) and
   ``ثلاثمائة وخمسون``.
-* Scale words ``ألف/آلاف``, ``مليون/ملايين``, ``مليار/مليارات/بليون`` (and ``تريليون`` 10^12, not
-  in the guidelines, same rules) after a digit or word number (``60 ألف``, ``3.5 مليون``,
+* Scale words ``ألف/آلاف/ألوف``, ``مليون/ملايين``, ``مليار/مليارات/بليون`` (and ``تريليون/ترليون``
+  10^12, not in the guidelines, same rules) after a digit or word number (``60 ألف``, ``3.5 مليون``,
   ``ستون ألفا``: after a number ``ألفا``/``مليونا`` are the singular multiplier), alone (``ألف`` =
   1000, ``مليون`` = 10^6), as duals in every case and construct form
   (``ألفان/ألفين/ألفا/ألفي``, ``مليونان/مليونين/مليونا/مليوني``, ``ملياران...``), continued with ``و``
   (``ثلاثة آلاف وخمسمائة`` = 3500, ``مليون و200 ألف``, ``مليون ونصف`` = 1.5 million), and after a
   fraction (``نصف مليون`` = 500000, a count).
 * Vague plurals, value null, both bounds inclusive: ``بضع/بضعة`` [3, 9], ``عشرات`` [30, 99], ``مئات``
-  [300, 999], ``آلاف`` [3000, 9999], ``ملايين``, ``مليارات``; a vague plural before a plural scale word
-  spans whole decades of it (``عشرات الآلاف`` [30000, 99999], ``مئات الآلاف``, ``عشرات الملايين``);
+  [300, 999], ``آلاف``/``ألوف`` [3000, 9999], ``ملايين``, ``مليارات``; a vague plural before a plural
+  scale word spans whole decades of it (``عشرات الآلاف``/``عشرات الألوف`` [30000, 99999], ``مئات الآلاف``,
+  ``عشرات الملايين``);
   ``بضعة`` before a plural multiplies (``بضعة آلاف`` [3000, 9000], ``بضع مئات`` [300, 900]);
   ``نيف وعشرون`` / ``عشرون ونيف`` [21, 29] (and times a scale).
 * Fractions, kind ``fraction``: ``نصف`` 1/2, ``ثلث``, ``ربع``, ``خمس``, ``سدس``, ``سبع``, ``ثمن``,
@@ -41,17 +42,19 @@ Forms covered
   ``ما يربو على``; lower inclusive ``لا يقل عن``, ``ما لا يقل عن``, trailing ``على الأقل``; upper
   exclusive ``أقل من``, ``دون``; upper inclusive ``حتى``, ``ما يصل إلى``, ``لا يزيد على/عن``,
   trailing ``على الأكثر`` (feminine verb forms ``تزيد/تقل/تصل`` too).
-* Ranges, both bounds inclusive, value null: ``بين X و Y``, ``ما بين X و Y``, ``من X إلى/حتى Y``,
-  ``X-Y``; the scale and marker written after ``Y`` apply to ``X`` (``بين 10 و12 ألف`` =
+* Ranges, both bounds inclusive, value null: ``بين X و Y``, ``ما بين X و Y``, ``بين X إلى Y``,
+  ``من X إلى/حتى Y``, ``X-Y``; the scale and marker written after ``Y`` apply to ``X`` (``بين 10 و12 ألف`` =
   [10000, 12000]). ``X`` must not exceed ``Y`` (``من 50 إلى 40`` is a change, not a range: unread).
 * Percent (kind ``percent``, unit ``%``, value 20 for 20%): ``%``, ``٪``, ``في المئة/المائة``,
   ``بالمئة/بالمائة``.
 * Money (kind ``money``): currency words and signs with ISO 4217 codes (``دولار`` and ``$`` USD,
   ``يورو`` and ``€`` EUR, ``جنيه إسترليني`` and ``£`` GBP, ``ريال سعودي`` SAR, ``درهم إماراتي`` AED,
-  ``دينار كويتي`` KWD, ``جنيه مصري`` EGP, ``ليرة تركية`` TRY and other qualified Arab currencies);
-  an unqualified ``جنيه/ريال/دينار/درهم/ليرة`` keeps ``currency`` null with ``unit`` set.
+  ``دينار كويتي`` KWD, ``جنيه مصري`` EGP, ``ليرة تركية`` TRY and other qualified Arab currencies,
+  ``كرونة سويدية/نرويجية/دنماركية`` SEK/NOK/DKK, ``بيزو مكسيكي/أرجنتيني`` MXN/ARS); an unqualified
+  ``جنيه/ريال/دينار/درهم/ليرة/كرونة/بيزو`` keeps ``currency`` null with ``unit`` set.
 * Measures (kind ``measure``): ``كيلومتر/كلم/كم``, ``متر``, ``ميل``, ``طن``, ``كيلوغرام``, ``غرام``,
-  ``لتر``, ``برميل``, ``هكتار``, ``دونم``, ``ميغاواط``, ``كيلوواط``, ``غيغاواط`` and ``مربع/مكعب``.
+  ``لتر/ليتر``, ``برميل``, ``هكتار``, ``دونم``, ``ميغاواط``, ``كيلوواط``, ``غيغاواط`` and ``مربع/مكعب``
+  (``قدم`` only before them: ``قدم مكعب``; ``أقدام`` alone).
 * Unit-like nouns, unit kept as written: units of time (``لثلاثين يوماً``, ``7 سنوات``, ``18 ساعة``:
   kind ``measure``, flagged as a duration), other measures (``درجة``, ``نقطة``, ``نقطة مئوية``,
   ``حصاناً``, ``بوصة``, ``فدان``...) and currency subunits (``22 سنتا``, ``قرش``, ``فلس``: kind

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from train.claims.grammar import Grammar, Match, can_start
-from train.claims.lexicon import NUMBER_WORDS, STOP
+from train.claims.lexicon import NUMBER_WORDS, ONE_AFTER, STOP
 from train.claims.words import Tok, lex, norm_word, splits
 from train.data.spans import Span
 from train.data.text import Token
@@ -70,6 +70,8 @@ class SentenceView:
         self.words = [norm_word(t.text) for t in tokens]
         self.toks: list[Tok] = lex([t.text for t in tokens])
         self.grammar = Grammar(self.toks)
+        # the pieces one or two before a bare واحد, where a unit may start an expression (دولار أمريكي واحد)
+        self.unit_starts = {k - d for k, tok in enumerate(self.toks) if tok.text in ONE_AFTER for d in (1, 2)}
         self.first_piece: dict[int, int] = {}  # word index -> its first piece
         for k, tok in enumerate(self.toks):
             self.first_piece.setdefault(tok.word, k)
@@ -88,6 +90,11 @@ class SentenceView:
         """The visible word after word ``w`` ("" at the end)."""
         return self.word(self.next_word(w + 1))
 
+    def tight(self, w: int) -> bool:
+        """Whether word ``w`` is written against the words on both sides of it, with no space (``18:40``)."""
+        t = self.tokens
+        return 0 < w < len(t) - 1 and t[w - 1].end == t[w].start and t[w].end == t[w + 1].start
+
     def span(self, first_word: int, last_word: int, label: str) -> Span:
         return Span(self.tokens[first_word].start, self.tokens[last_word].end, label, LAYER)
 
@@ -99,7 +106,7 @@ class SentenceView:
     def candidate_at(self, i: int) -> Candidate | None:
         """The quantity the grammar reads from piece ``i``, when one may start there."""
         tok = self.toks[i]
-        match = self.grammar.expression(i) if tok.first and can_start(tok) else None
+        match = self.grammar.expression(i) if tok.first and (can_start(tok) or i in self.unit_starts) else None
         return None if match is None else self.candidate(match)
 
     def expression_at_word(self, w: int) -> Match | None:

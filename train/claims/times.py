@@ -259,17 +259,21 @@ def may_start_time(word: str) -> bool:
     return digits(word) or any(stem in TIME_STARTS for _, stem in splits(word))
 
 
-def find_times(s: SentenceView) -> list[tuple[int, int]]:
-    """(first, last) words of the temporal expressions of the sentence, left to right."""
+def find_times(s: SentenceView, rules: list[str] | None = None) -> list[tuple[int, int]]:
+    """(first, last) words of the temporal expressions of the sentence, left to right; given a list
+    ``rules``, the name of the rule that found each is appended to it (``bare: weekday`` for a bare time)."""
     found: list[tuple[int, int]] = []
     w = 0
     while w < len(s.words):
         span = None
         if may_start_time(s.words[w]):
-            span = next((span for rule in TIME_RULES if (span := rule(s, w)) is not None), None)
+            rule, span = next(((rule, span) for rule in TIME_RULES if (span := rule(s, w)) is not None), (None, None))
         if span is None:
             w += 1
-        else:
-            found.append(span)
-            w = span[1] + 1
+            continue
+        found.append(span)
+        if rules is not None:
+            name = rule.__name__
+            rules.append(f"{name}: {next(r.__name__ for r in BARE_TIMES if r(s, w) is not None)}" if rule is bare else name)
+        w = span[1] + 1
     return found

@@ -117,6 +117,9 @@ def apply_thresholds(record: Mapping[str, Any], thresholds: _Thresholds) -> dict
         for link, label in LINKS.items():
             if claim[link] is not None and not thresholds.keeps(claim[f"{link}_score"], label):
                 claim = {**claim, **{f"{link}{suffix}": None for suffix in ("", "_start", "_end", "_score")}}
+                if "explain" in claim:  # say why the link the linker chose is not in the record
+                    dropped = {**claim["explain"][link], "dropped": f"its score is below the {label} threshold"}
+                    claim["explain"] = {**claim["explain"], link: dropped}
         claims.append(claim)
     entities = [e for e in record["entities"] if thresholds.keeps(e["score"], e["label"])]
     return {**record, "entities": entities, "claims": claims}

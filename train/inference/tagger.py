@@ -22,7 +22,7 @@ what a score is and how the thresholds apply.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +134,7 @@ class ModelTagger:
             from train.inference.models import load_trained as load
 
         self.tokenizer, self.model = load(folder, task)
+        self.name = str(folder)
         self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
 
@@ -165,7 +166,10 @@ class Tagger:
     or hub ids of published models; without ``claims`` the rule tagger finds the claims. ``thresholds``
     (:class:`train.inference.scoring.Thresholds`, or a mapping of its keys such as ``{"min_score": 0.5, "MISC": 0.8}``)
     drops what scores below them; without it everything is kept. ``backend="onnx"`` runs folders written
-    by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra).
+    by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra). ``explain=True`` adds to
+    each claim an ``explain`` field (:func:`train.claims.linking.claim_records`): the rules that made its
+    ``QTY``, ``ENT`` and ``TIME`` spans (or the claims model that made them) and how the linker chose its
+    ``ENT`` and ``TIME`` among which candidates.
 
         tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
         [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
@@ -179,10 +183,12 @@ class Tagger:
         batch_size: int = 64,
         thresholds: Thresholds | dict | None = None,
         backend: str = "torch",
+        explain: bool = False,
     ) -> None:
         self.ner = ModelTagger(ner, batch_size, "ner", backend) if ner else None
         self.claims = ModelTagger(claims, batch_size, "claims", backend) if claims else None
         self.thresholds = Thresholds.model_validate(thresholds or {})
+        self.explain = explain
 
     def __call__(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> list[dict]:
         """Records for plain article texts, with the given ``ids`` (default ``"0"``, ``"1"``, ... in order)."""
@@ -199,8 +205,11 @@ class Tagger:
         for document in documents:
             document.sentences = document.sentences or split_sentences(document.text)
         entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
+        traces: list[dict[Span, dict] | None] = [{} if self.explain and not self.claims else None for _ in documents]
         claim_spans = (
-            self.claims.spans(documents) if self.claims else [[(s, None) for s in find_claims(d.text)] for d in documents]
+            self.claims.spans(documents)
+            if self.claims
+            else [[(s, None) for s in find_claims(d.text, trace)] for d, trace in zip(documents, traces)]
         )
         records = [
             {
@@ -217,9 +226,18 @@ class Tagger:
                     for s, p in entities
                 ],
                 "claims": score_claims(
-                    claim_records(document.text, readable_claims(document.text, [s for s, _ in claim])), claim
+                    claim_records(document.text, readable_claims(document.text, [s for s, _ in claim]), self._why(trace)),
+                    claim,
                 ),
             }
-            for document, entities, claim in zip(documents, entity_spans, claim_spans)
+            for document, entities, claim, trace in zip(documents, entity_spans, claim_spans, traces)
         ]
         return [apply_thresholds(record, self.thresholds) for record in records]
+
+    def _why(self, trace: dict[Span, dict] | None) -> Callable[[Span], dict] | None:
+        """What made a claims span, for ``explain``: the claims model, or the rule tagger's ``trace``."""
+        if not self.explain:
+            return None
+        if self.claims:
+            return lambda span: {"made_by": "model", "model": self.claims.name}
+        return lambda span: {"made_by": "rules", **trace.get(span, {})}
