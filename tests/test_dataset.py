@@ -139,3 +139,17 @@ def test_empty_source_gives_empty_splits_with_every_column(tmp_path: Path) -> No
     dataset = build_dataset(load_config("configs/tiny.yaml", [f"data.sources={sources}"]))
     assert len(dataset["train"]) == 0 and len(dataset["validation"]) == 0 and len(dataset["test"]) > 0
     assert dataset["train"].features == dataset["test"].features
+
+
+def test_the_card_says_how_much_training_data_each_role_gives(tmp_path: Path) -> None:
+    """Sentences per source role (gold, silver, augmented) in the counts, and their shares of train in the card."""
+    output = tmp_path / "data"
+    silver = ["data.sources.1.role=silver", "data.sources.1.split=train"]  # the fixtures, read as silver
+    assert main(["data", "configs/tiny.yaml", f"data.output={output}", *silver]) == 0
+    card = (output / "README.md").read_text(encoding="utf-8")
+    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1] for line in card.splitlines() if line.startswith("| role/")}
+    gold, silver = int(rows["role/gold"]), int(rows["role/silver"])
+    assert gold > 0 and silver > 0
+    assert f"| sentences | {gold + silver} |" in card  # every training sentence has a role
+    share = f"gold {gold} ({100 * gold / (gold + silver):.1f}%), silver {silver} ({100 * silver / (gold + silver):.1f}%)"
+    assert f"Training sentences by the role of their source (`role/*` rows): {share}." in card

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,11 +159,14 @@ def _table(rows: list[dict], schema: Features) -> Dataset:
     return Dataset.from_list(rows, features=schema)
 
 
-def count_labels(dataset: DatasetDict) -> Counts:
-    """``{split: {"sentences", "tokens", "articles", "<layer>/<label>": entity count}}``."""
+def count_labels(dataset: DatasetDict, roles: Mapping[str, str] | None = None) -> Counts:
+    """``{split: {"sentences", "tokens", "articles", "<layer>/<label>": entity count}}``; with ``roles``
+    (source name -> role), also ``"role/<role>"``: the sentences from the sources of each role."""
     counts = {}
     for split, part in dataset.items():
         row = Counter(sentences=len(part), tokens=sum(len(t) for t in part["tokens"]), articles=len(set(part["doc_id"])))
+        if roles is not None:
+            row.update(f"role/{roles[source]}" for source in part["source"])
         for layer, column in TAG_COLUMNS.items():
             names = part.features[column].feature.names
             for tags in part[column]:
@@ -178,7 +181,7 @@ def prepare_data(config: RunConfig, finish: Callable[[Path, Counts], None] | Non
     """Build the dataset and write it atomically with its config, ``finish(folder, counts)`` (the card)
     called inside the same atomic write; return the folder and the counts (:func:`count_labels`)."""
     dataset = build_dataset(config)
-    counts = count_labels(dataset)
+    counts = count_labels(dataset, {source.name: source.role for source in config.data.sources})
     output = config.path(config.data.output)
     if not any(len(part) for part in dataset.values()):
         raise DataError(f"the sources of data.sources hold no sentence; nothing written to {output}")

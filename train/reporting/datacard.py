@@ -46,6 +46,12 @@ def write_dataset_card(folder: Path, config: RunConfig, counts: Counts) -> Path:
         for layer, table in label_table().items()
     ]
     counted = [[k, *(f"{counts[s].get(k, 0):,}" for s in splits)] for k in count_keys(counts)]
+    train = counts.get("train", {})
+    shares = ", ".join(
+        f"{key.removeprefix('role/')} {n:,} ({100 * n / train['sentences']:.1f}%)"
+        for key, n in sorted(train.items())
+        if key.startswith("role/")
+    )
     body = "\n\n".join(
         [
             f"# {TITLE}",
@@ -58,6 +64,7 @@ def write_dataset_card(folder: Path, config: RunConfig, counts: Counts) -> Path:
             *labels,
             "## Counts",
             markdown_table(["", *splits], counted),
+            *([f"Training sentences by the role of their source (`role/*` rows): {shares}."] if shares else []),
             f"Split seed {config.data.seed}; splits are made by article (see `train/data/dataset.py`).",
         ]
     )
