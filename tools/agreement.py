@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from train.errors import DataError  # noqa: E402
 from train.evaluation.agreement import agreement, read_pass  # noqa: E402
 from train.reporting.tables import text_table  # noqa: E402
 
@@ -31,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples over articles (0: none)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
-    result = agreement(read_pass(args.first), read_pass(args.second), args.resamples, args.seed)
+    try:
+        result = agreement(read_pass(args.first), read_pass(args.second), args.resamples, args.seed)
+    except DataError as error:  # a file missing, malformed or in another encoding: one line naming it
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"{result.articles} articles annotated in both passes")
     rows = [
         [label, str(s["first"]), str(s["second"]), str(s["both"]), f"{100 * s['f1']:.1f}"] for label, s in result.spans.items()
