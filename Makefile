@@ -22,7 +22,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
 
 SILVER := runs/silver/ant-news.claims.jsonl
-$(SILVER): $(STAMP) $(wildcard train/claims/*.py) train/claims/lexicon.yaml configs/data.yaml
+# Redone when the rules (train/claims/, the text splitting of train/data/text.py), the config and its source sets,
+# the gold it holds out (data/gold/*.jsonl) or the articles silver.exclude names (data/gold/selection.json) change.
+$(SILVER): $(STAMP) $(wildcard train/claims/*.py) train/claims/lexicon.yaml train/data/text.py configs/data.yaml \
+		$(wildcard configs/sources/*.yaml) $(wildcard data/gold/*.jsonl) data/gold/selection.json
 	$(PY) -m train silver configs/data.yaml
 
 silver: $(SILVER) ## rule tagger over ant-news (silver claims) plus augmented sentences; redone when the rules change
