@@ -51,7 +51,7 @@ mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (confi
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m train fit configs/mini.yaml $(ARGS)
 
-claims-mini: data ## offline claims check: the mini BERT on silver + augmented claims, against the rules on gold test
+claims-mini: data ## offline claims check: the mini BERT on gold + silver + augmented claims, against the rules on gold test
 	$(PY) -m train fit configs/claims-mini.yaml
 	$(PY) -m train evaluate runs/claims-mini/model --split test
 
