@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -16,13 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from train.errors import DataError  # noqa: E402
 from train.evaluation.agreement import agreement, read_pass  # noqa: E402
 from train.reporting.tables import text_table  # noqa: E402
-
-
-def _cell(figure) -> str:
-    if figure.value is None:
-        return "n/a"
-    interval = f" [{100 * figure.low:.1f}, {100 * figure.high:.1f}]" if figure.low is not None else ""
-    return f"{100 * figure.value:.1f}{interval}"
+from train.reporting.text import figure_cell  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text_table(["label", "first pass", "second pass", "same spans", "span F1"], rows))
     figures = result.claims.figures["all"]
     names = ["values", "entity_exact", "entity_overlap", "time_exact", "time_overlap", "claim_f1"]
-    print(text_table(["on shared QTY spans", *names], [["agreement", *(_cell(figures[n]) for n in names)]]))
+    print(text_table(["on shared QTY spans", *names], [["agreement", *(figure_cell(asdict(figures[n])) for n in names)]]))
     return 0
 
 
