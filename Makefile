@@ -22,7 +22,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project (skipped when up to date)
 
 SILVER := runs/silver/ant-news.claims.jsonl
-$(SILVER): $(STAMP) $(wildcard train/claims/*.py) train/claims/lexicon.yaml configs/data.yaml
+# Redone when the rules (train/claims/, the text splitting of train/data/text.py), the config and its source sets,
+# the gold it holds out (data/gold/*.jsonl) or the articles silver.exclude names (data/gold/selection.json) change.
+$(SILVER): $(STAMP) $(wildcard train/claims/*.py) train/claims/lexicon.yaml train/data/text.py configs/data.yaml \
+		$(wildcard configs/sources/*.yaml) $(wildcard data/gold/*.jsonl) data/gold/selection.json
 	$(PY) -m train silver configs/data.yaml
 
 silver: $(SILVER) ## rule tagger over ant-news (silver claims) plus augmented sentences; redone when the rules change
@@ -48,7 +51,7 @@ mini: $(STAMP) ## offline quality check: the mini Arabic BERT on ANERcorp (confi
 	$(PY) -m train data configs/mini.yaml
 	$(PY) -m train fit configs/mini.yaml $(ARGS)
 
-claims-mini: data ## offline claims check: the mini BERT on silver + augmented claims, against the rules on gold test
+claims-mini: data ## offline claims check: the mini BERT on gold + silver + augmented claims, against the rules on gold test
 	$(PY) -m train fit configs/claims-mini.yaml
 	$(PY) -m train evaluate runs/claims-mini/model --split test
 

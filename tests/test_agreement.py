@@ -75,3 +75,21 @@ def test_the_tool_prints_the_table(tmp_path: Path) -> None:
     assert "2 articles annotated in both passes" in run.stdout
     assert "ENT    2           2            1           50.0" in run.stdout
     assert "33.3 [" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "a", "spans": []}\n{"id": \n', "second.jsonl:2: malformed JSON"),
+        ('{"spans": []}\n', "second.jsonl:1: expected an 'id' and a list of 'spans'"),
+        ('{"id": "a", "spans": [{"layer": "claims", "label": "QTY"}]}\n', "second.jsonl:1: a claims span without"),
+    ],
+)
+def test_the_tool_names_the_file_and_line_of_a_bad_pass(tmp_path: Path, content: str, message: str) -> None:
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text('{"id": "a", "spans": []}\n', encoding="utf-8")
+    second.write_text(content, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "agreement.py"), str(first), str(second)], capture_output=True, text=True
+    )
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr

@@ -49,6 +49,11 @@ def test_push_without_token_fails_before_work(ner_model: Path, monkeypatch: pyte
     assert "HF_TOKEN" in capsys.readouterr().err
 
 
+def test_evaluate_of_a_folder_that_is_no_model_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["evaluate", str(tmp_path / "nope")]) == 2
+    assert "nope: no run_config.yaml; pass a model folder written by fit" in capsys.readouterr().err
+
+
 def test_config_error_exits_two_with_message(capsys: pytest.CaptureFixture) -> None:
     assert main(["data", "configs/tiny.yaml", "data.sed=3"]) == 2
     assert "did you mean 'seed'" in capsys.readouterr().err

@@ -73,3 +73,13 @@ def test_selection_is_seeded_stratified_disjoint_and_filtered(tmp_path):
     strata = [(x["src"], x["cat"]) for x in a["train"]["articles"]]
     assert all(strata.count((s, c)) == 2 for s in SOURCES for c in CATS)
     assert a["seed"] == 21 and "tools/select_articles.py" in a["command"]
+
+
+def test_a_gold_pattern_matching_nothing_is_an_error(tmp_path, capsys):
+    pattern, gold = fake_corpus(tmp_path)
+    out = tmp_path / "sel.json"
+    args = ["--corpus", pattern, "--gold", gold, str(tmp_path / "no-such-gold-*.jsonl"), "-o", str(out)]
+    assert select_articles.main(args) == 1
+    err = capsys.readouterr().err
+    assert "no gold file matches" in err and "no-such-gold-" in err
+    assert not out.exists()

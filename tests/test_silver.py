@@ -93,6 +93,12 @@ def test_exclude_lists_read_from_jsonl_and_a_selection(tmp_path: Path) -> None:
     selection.write_text("[1, 2]")
     with pytest.raises(DataError, match="selection.json: silver.exclude expects"):
         listed_ids(selection)
+    selection.write_text(json.dumps({"seed": 1, "blind": {"n": 0}}))
+    with pytest.raises(DataError, match="selection.json: names no article; silver.exclude expects"):
+        listed_ids(selection)
+    jsonl.write_text('{"id": "a"}\n{"docno": "b"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match="gold.jsonl:2: no 'id'"):
+        listed_ids(jsonl)
 
 
 def test_the_data_config_keeps_the_new_gold_out_of_silver() -> None:

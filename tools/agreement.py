@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from train.errors import DataError  # noqa: E402
 from train.evaluation.agreement import agreement, read_pass  # noqa: E402
 from train.reporting.tables import text_table  # noqa: E402
-
-
-def _cell(figure) -> str:
-    if figure.value is None:
-        return "n/a"
-    interval = f" [{100 * figure.low:.1f}, {100 * figure.high:.1f}]" if figure.low is not None else ""
-    return f"{100 * figure.value:.1f}{interval}"
+from train.reporting.text import figure_cell  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples over articles (0: none)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
-    result = agreement(read_pass(args.first), read_pass(args.second), args.resamples, args.seed)
+    try:
+        result = agreement(read_pass(args.first), read_pass(args.second), args.resamples, args.seed)
+    except DataError as error:  # a file missing, malformed or in another encoding: one line naming it
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"{result.articles} articles annotated in both passes")
     rows = [
         [label, str(s["first"]), str(s["second"]), str(s["both"]), f"{100 * s['f1']:.1f}"] for label, s in result.spans.items()
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text_table(["label", "first pass", "second pass", "same spans", "span F1"], rows))
     figures = result.claims.figures["all"]
     names = ["values", "entity_exact", "entity_overlap", "time_exact", "time_overlap", "claim_f1"]
-    print(text_table(["on shared QTY spans", *names], [["agreement", *(_cell(figures[n]) for n in names)]]))
+    print(text_table(["on shared QTY spans", *names], [["agreement", *(figure_cell(asdict(figures[n])) for n in names)]]))
     return 0
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import os
 import random
 import re
 import sys
@@ -209,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     if not corpus:
         print(f"no articles under {args.corpus}", file=sys.stderr)
         return 1
+    if missing := [p for p in args.gold if not glob.glob(p)]:  # else its articles could be drawn again
+        print(f"no gold file matches {', '.join(missing)} (paths are relative to the working directory)", file=sys.stderr)
+        return 1
     exclude = set().union(*(gold_ids(p) for p in args.gold))
     out = Path(args.output)
     result = select(
@@ -224,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     cmd = ["tools/select_articles.py"] + (argv if argv is not None else sys.argv[1:])
     result = {"seed": result.pop("seed"), "command": " ".join(cmd), "gold_excluded_from": args.gold, **result}
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")  # written whole, then renamed: a kill leaves the old file
+    partial.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, out)
     for name in ("blind", "train"):
         part = result[name]
         print(f"{name}: {part['n']} articles; categories {part['per_category']}; sources {part['per_source']}")

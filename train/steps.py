@@ -92,6 +92,8 @@ def evaluate(
     from train.reporting import results
 
     folders = [Path(folder) for folder in model_dirs]
+    if missing := [folder for folder in folders if not (folder / "run_config.yaml").is_file()]:
+        raise UserError(f"{missing[0]}: no run_config.yaml; pass a model folder written by fit (runs/NAME/model)")
     if data_configs:
         from train.evaluation.crossdomain import evaluate_cross_domain
 

@@ -74,18 +74,22 @@ def write_silver(
 def listed_ids(path: Path) -> frozenset[str]:
     """The article ids a ``silver.exclude`` file names: each line's ``id`` of a JSONL file, or the ``id``
     of every ``articles`` entry of a selection JSON (``tools/select_articles.py``)."""
+    expected = "silver.exclude expects JSONL with an 'id' per line or a selection JSON ({list: {'articles': [{'id': ...}]}})"
     if path.suffix == ".jsonl":
-        return frozenset(str(record.get("id")) for _, record in read_json_lines(path))
-    try:
-        lists = json.loads(path.read_text(encoding="utf-8"))
-        return frozenset(
-            str(article["id"]) for value in lists.values() if isinstance(value, dict) for article in value.get("articles", [])
-        )
-    except (ValueError, AttributeError, KeyError, TypeError) as error:
-        raise DataError(
-            f"{path}: silver.exclude expects JSONL with an 'id' per line or a selection JSON "
-            f"({{list: {{'articles': [{{'id': ...}}]}}}}): {error}"
-        ) from None
+        ids = set()
+        for number, record in read_json_lines(path):
+            if "id" not in record:
+                raise DataError(f"{path}:{number}: no 'id'; {expected}")
+            ids.add(str(record["id"]))
+    else:
+        try:
+            lists = json.loads(path.read_text(encoding="utf-8"))
+            ids = {str(a["id"]) for value in lists.values() if isinstance(value, dict) for a in value.get("articles", [])}
+        except (ValueError, AttributeError, KeyError, TypeError) as error:
+            raise DataError(f"{path}: {expected}: {error}") from None
+    if not ids:  # a file of another shape, or an empty one: excluding nothing would put its articles in silver
+        raise DataError(f"{path}: names no article; {expected}")
+    return frozenset(ids)
 
 
 def silver_from_config(config: RunConfig) -> tuple[Path, dict]:

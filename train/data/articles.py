@@ -23,6 +23,7 @@ class Link:
 
 
 LINKED = {"entity": "ENT", "time": "TIME"}  # record key -> label of the span it names
+LINK_KEYS = ("entity", "time", "entity_inherited", "time_inherited")  # what a linked gold record carries
 
 
 @dataclass

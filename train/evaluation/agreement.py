@@ -12,20 +12,31 @@ Both passes are gold files in the standoff or native JSONL format, with linked `
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from train.data.readers.jsonl import read_json_lines
+from train.errors import DataError
 from train.evaluation.claimmetric import LINKS, ArticleClaims, ClaimScores, claim_scores, has_links
 
 LABELS = ("QTY", "ENT", "TIME")
 
 
 def read_pass(path: Path) -> dict[str, list[dict]]:
-    """``{article id: claims spans}`` of a gold file (one article a JSON line)."""
-    lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return {str(line["id"]): [s for s in line.get("spans", []) if s.get("layer") == "claims"] for line in lines}
+    """``{article id: claims spans}`` of a gold file (one article a JSON line); a malformed line, or one
+    without an ``id`` or with spans lacking ``label``/``start``/``end``, is a :class:`DataError` naming the
+    file and line."""
+    articles = {}
+    for number, line in read_json_lines(path):
+        spans = line.get("spans", [])
+        if "id" not in line or not isinstance(spans, list):
+            raise DataError(f"{path}:{number}: expected an 'id' and a list of 'spans'")
+        claims = [s for s in spans if isinstance(s, dict) and s.get("layer") == "claims"]
+        if any(not {"label", "start", "end"} <= s.keys() for s in claims):
+            raise DataError(f"{path}:{number}: a claims span without 'label', 'start' or 'end'")
+        articles[str(line["id"])] = claims
+    return articles
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from train.data.articles import LINK_KEYS
+
 RECORD_FIELDS = ("value", "lower", "upper", "lower_inclusive", "upper_inclusive")
 KINDS = ("count", "money", "percent", "measure", "fraction")
 ALL = "all"
 LINKS = ("entity", "time")
-LINK_KEYS = ("entity", "time", "entity_inherited", "time_inherited")  # what a linked gold record carries
 COUNTS = (
     "qty_tp",
     "qty_predicted",

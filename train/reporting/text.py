@@ -136,7 +136,7 @@ CLAIM_COLUMNS = {
 }
 
 
-def _figure(figure: Mapping[str, Any]) -> str:
+def figure_cell(figure: Mapping[str, Any]) -> str:
     """A figure in percent with its bootstrap interval, ``n/a`` when there was nothing to score."""
     if figure["value"] is None:
         return "n/a"
@@ -157,7 +157,7 @@ def claim_metric_table(results: Mapping[str, Any], kinds: bool = True) -> str:
             counts = claim["counts"][group]
             if group != "all" and not (kinds and counts["qty_gold"] + counts["qty_predicted"]):
                 continue
-            cells = [_figure(figures[key]) for key in CLAIM_COLUMNS.values()]
+            cells = [figure_cell(figures[key]) for key in CLAIM_COLUMNS.values()]
             rows.append([name if group == "all" else "", group, str(counts["qty_gold"]), *cells])
     links = f"links scored on {first['linked_articles']} of {first['articles']} articles (those whose gold names them)"
     drawn = (

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from train.data.articles import LINKED, Article, DataError, Link, check_links, check_spans
+from train.data.articles import LINK_KEYS, LINKED, Article, DataError, Link, check_links, check_spans
 from train.data.spans import Span
 from train.io import DEFAULT_ENCODING, check_text, read_lines
 
@@ -27,9 +27,6 @@ def parse_spans(raw: object, where: str, text: str) -> list[Span]:
             raise DataError(f"{where}: span {start}-{end} covers {text[start:end]!r}, but the annotation says {item['text']!r}")
         spans.append(Span(start, end, label, layer))
     return spans
-
-
-LINK_KEYS = ("entity", "time", "entity_inherited", "time_inherited")
 
 
 def parse_links(raw: list, where: str, text: str, article_id: str) -> dict[tuple[int, int], Link]:
