@@ -120,24 +120,25 @@ def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] 
             entity = _Nearest(owned.get(qty, []))(qty)
             time = nearest_time(qty)
             links = {"entity": (entity, owned.get(qty, []), ENTITY_LINK), "time": (time, times, TIME_LINK)}
-            records.append(
-                {
-                    "text": text[qty.start : qty.end],
-                    "start": qty.start,
-                    "end": qty.end,
-                    **quantity.to_dict(),
-                    "entity": text[entity.start : entity.end] if entity else None,
-                    "entity_start": entity.start if entity else None,
-                    "entity_end": entity.end if entity else None,
-                    "time": text[time.start : time.end] if time else None,
-                    "time_start": time.start if time else None,
-                    "time_end": time.end if time else None,
-                    "sentence": text[s_start:s_end],
-                    "sentence_start": s_start,
-                    **({"explain": _explained(text, qty, why, links)} if why else {}),
-                }
-            )
+            record = {"text": text[qty.start : qty.end], "start": qty.start, "end": qty.end, **quantity.to_dict()}
+            set_link(record, text, "entity", entity, LINKER)
+            set_link(record, text, "time", time, LINKER)
+            record |= {"sentence": text[s_start:s_end], "sentence_start": s_start}
+            if why:
+                record["explain"] = _explained(text, qty, why, links)
+            records.append(record)
     return records
+
+
+def set_link(record: dict, text: str, key: str, span: Span | None, linker: str, inherited: bool = False) -> None:
+    """Write ``record``'s ``key`` link (``"entity"`` or ``"time"``) to ``span`` (``None``: no link): its text,
+    ``<key>_start``, ``<key>_end``, ``<key>_inherited`` (the span is in an earlier sentence) and the name of
+    the ``linker`` that chose it under ``record["linker"][key]``. The one writer of links, for every linker."""
+    record[key] = text[span.start : span.end] if span else None
+    record[f"{key}_start"] = span.start if span else None
+    record[f"{key}_end"] = span.end if span else None
+    record[f"{key}_inherited"] = inherited and span is not None
+    record.setdefault("linker", {})[key] = linker
 
 
 def _explained(text: str, qty: Span, why: Callable[[Span], dict], links: dict[str, tuple]) -> dict:
