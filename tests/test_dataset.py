@@ -153,3 +153,16 @@ def test_the_card_says_how_much_training_data_each_role_gives(tmp_path: Path) ->
     assert f"| sentences | {gold + silver} |" in card  # every training sentence has a role
     share = f"gold {gold} ({100 * gold / (gold + silver):.1f}%), silver {silver} ({100 * silver / (gold + silver):.1f}%)"
     assert f"Training sentences by the role of their source (`role/*` rows): {share}." in card
+
+
+def test_repeat_copies_a_sources_train_rows_only() -> None:
+    config = load_config("configs/tiny.yaml")
+    plain = build_dataset(config)
+    weighted = build_dataset(load_config("configs/tiny.yaml", ["data.sources.1.repeat=3"]))
+    repeated = config.data.sources[1].name
+    for split in ("train", "validation", "test"):
+        before, after = plain[split]["source"], weighted[split]["source"]
+        times = 3 if split == "train" else 1
+        assert after.count(repeated) == times * before.count(repeated), split
+        assert len(after) - after.count(repeated) == len(before) - before.count(repeated)
+    assert plain["train"]["source"].count(repeated)  # the repeated source has train rows to copy

@@ -26,6 +26,12 @@ class SourceConfig(Strict):
         description="gold: annotated by hand; silver: tagged by the rules (`python -m train silver`); augmented: "
         "sentences made from silver ones (train/claims/augment.py). Shown by `python -m train check`",
     )
+    repeat: int = Field(
+        1,
+        ge=1,
+        description="train split only: each of its sentences is put this many times into train (weights a small "
+        "hand-annotated source against a large silver one); validation and test take each once",
+    )
     block_size: int = Field(50, ge=1, description="conll only: consecutive sentences grouped into one pseudo-article")
     label_map: dict[str, str] = Field(default_factory=dict, description="conll only: rename entity types; 'O' drops one")
     description: str = ""

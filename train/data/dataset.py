@@ -57,20 +57,21 @@ def features() -> Features:
 class Assigned:
     article: Article
     split: str
+    repeat: int = 1  # copies of its rows in the split (the source's ``repeat``, train only)
 
 
 def assign_splits(articles: list[Article], source: SourceConfig, config: RunConfig) -> list[Assigned]:
     """Deterministic by-article split of one source."""
     if source.split in SPLITS:
-        return [Assigned(a, source.split) for a in articles]
-    order = sorted(articles, key=lambda a: a.id)
-    random.Random(f"{config.data.seed}:{source.name}").shuffle(order)
-    n = len(order)
-    n_test = round(n * config.data.test_fraction) if source.split == "auto" else 0
-    n_validation = round(n * config.data.validation_fraction)
-    return [
-        Assigned(a, "test" if i < n_test else "validation" if i < n_test + n_validation else "train") for i, a in enumerate(order)
-    ]
+        splits = [source.split] * len(articles)
+    else:
+        articles = sorted(articles, key=lambda a: a.id)
+        random.Random(f"{config.data.seed}:{source.name}").shuffle(articles)
+        n = len(articles)
+        n_test = round(n * config.data.test_fraction) if source.split == "auto" else 0
+        n_validation = round(n * config.data.validation_fraction)
+        splits = ["test" if i < n_test else "validation" if i < n_test + n_validation else "train" for i in range(n)]
+    return [Assigned(a, split, source.repeat if split == "train" else 1) for a, split in zip(articles, splits)]
 
 
 def remove_leaks(assigned: list[Assigned]) -> list[Assigned]:
@@ -148,7 +149,7 @@ def build_dataset(config: RunConfig) -> DatasetDict:
         assigned += assign_splits(articles, source, config)
     by_split: dict[str, list[dict]] = {split: [] for split in SPLITS}
     for item in tqdm(remove_leaks(assigned), desc="sentences", unit="article", mininterval=2):
-        by_split[item.split] += article_rows(item.article)
+        by_split[item.split] += article_rows(item.article) * item.repeat
     schema = features()
     return DatasetDict({split: _table(rows, schema) for split, rows in by_split.items()})
 
