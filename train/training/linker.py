@@ -24,61 +24,70 @@ from train.config import RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
 from train.data.text import Token
+from train.inference.encoding import IGNORE
 from train.inference.linker import KINDS, VERSION, Choice, Linker, LinkerHead, WordSpan, batch, choice_inputs
 from train.inference.predictor import predict_words_with_vectors
 
 log = logging.getLogger(__name__)
+VIEWS = ("gold spans", "model spans")  # where the candidates come from: the gold tags, or the encoder's own
 Examples = dict[str, tuple[list[tuple[torch.Tensor, ...]], list[Choice]]]  # kind -> (choice inputs, choices)
 
 
-def sentence_choices(row: dict, names: Sequence[str]) -> tuple[dict[str, list[Choice]], list[WordSpan]]:
-    """Per link kind, the :class:`Choice` of each linked ``QTY`` of a dataset row, and the row's ``QTY`` spans
-    (word indices). ``names``: the ``claim_tags`` label names. The rule linker's choice is made on the
-    sentence's words joined by single spaces (every character but a space is in a word)."""
+def sentence_choices(
+    tokens: Sequence[str], labels: Sequence[str], links: Sequence[dict]
+) -> tuple[dict[str, list[Choice]], list[WordSpan]]:
+    """Per link kind, the :class:`Choice` of each gold-linked ``QTY`` (``links``: a row's ``claim_links``) that
+    the BIO ``labels`` of the sentence's words have, among the spans of the labels; and the ``QTY`` spans of
+    the labels (word indices). The rule linker's choice is made on the words joined by single spaces (every
+    character but a space is in a word)."""
     text, starts, ends = "", [], []
-    for token in row["tokens"]:
+    for token in tokens:
         text += " " if text else ""
         starts.append(len(text))
         text += token
         ends.append(len(text))
     first, last = {start: i for i, start in enumerate(starts)}, {end: i + 1 for i, end in enumerate(ends)}
-    words = [Token(token, start, end) for token, start, end in zip(row["tokens"], starts, ends)]
-    spans = bio_to_spans(words, [names[tag] for tag in row["claim_tags"]], "claims")
+    spans = bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims")
     by_label = {label: [(first[s.start], last[s.end]) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
     rules = {(first[r["start"]], last[r["end"]]): r for r in claim_records(text, spans)}
     choices: dict[str, list[Choice]] = {kind: [] for kind in KINDS}
-    for link in row["claim_links"]:
+    for link in links:
         qty = (link["qty"][0], link["qty"][1])
-        record = rules.get(qty)
+        if (record := rules.get(qty)) is None:
+            continue
         for kind, label in KINDS.items():
-            ruled = record is not None and not record[f"{kind}_inherited"] and record[f"{kind}_start"] is not None
+            ruled = not record[f"{kind}_inherited"] and record[f"{kind}_start"] is not None
             rule = (first[record[f"{kind}_start"]], last[record[f"{kind}_end"]]) if ruled else None
             gold = None if link[kind][0] < 0 else (link[kind][0], link[kind][1])
             choices[kind].append(Choice(qty, by_label[label], rule, gold))
     return choices, by_label["QTY"]
 
 
-def examples(part: Dataset, model, tokenizer, batch_size: int) -> Examples:
-    """The choices of every linked ``QTY`` of a split with their inputs, over the frozen encoder's vectors."""
+def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Examples]:
+    """Per view (:data:`VIEWS`), the choices of a split's gold-linked ``QTY`` spans with their inputs over the
+    frozen encoder's word vectors: among the gold spans, and among the spans the model itself tags (what
+    ``tag`` gives the linker; a ``QTY`` it misses gives no choice, a gold link it does not tag is a choice no
+    candidate gets right)."""
+    found: dict[str, Examples] = {view: {kind: ([], []) for kind in KINDS} for view in VIEWS}
     rows = [row for row in part if row["claim_links"]]
     if not rows:
-        return {kind: ([], []) for kind in KINDS}
-    _, vectors = predict_words_with_vectors(model, tokenizer, [row["tokens"] for row in rows], batch_size=batch_size)
+        return found
+    predicted, vectors = predict_words_with_vectors(model, tokenizer, [row["tokens"] for row in rows], batch_size=batch_size)
     names = part.features["claim_tags"].feature.names
-    found: Examples = {kind: ([], []) for kind in KINDS}
-    for row, row_vectors in zip(rows, vectors):
-        choices, quantities = sentence_choices(row, names)
-        for kind, chosen in choices.items():
-            for choice in chosen:
-                found[kind][0].append(choice_inputs(row_vectors, choice, quantities))
-                found[kind][1].append(choice)
+    for row, tagged, row_vectors in zip(rows, predicted, vectors):
+        for view, labels in zip(VIEWS, ([names[tag] for tag in row["claim_tags"]], [label for label, _ in tagged])):
+            choices, quantities = sentence_choices(row["tokens"], labels, row["claim_links"])
+            for kind, chosen in choices.items():
+                for choice in chosen:
+                    found[view][kind][0].append(choice_inputs(row_vectors, choice, quantities))
+                    found[view][kind][1].append(choice)
     return found
 
 
 def _targets(choices: list[Choice]) -> torch.Tensor:
-    """Index of each choice's gold answer among its inputs' rows (0: none); -100 when the gold span is not a
+    """Index of each choice's gold answer among its inputs' rows (0: none); ``IGNORE`` when the gold span is not a
     candidate (a link to a span the tags do not give, which the head cannot choose)."""
-    return torch.tensor([_index(c, c.gold) if c.gold is None or c.gold in c.candidates else -100 for c in choices])
+    return torch.tensor([_index(c, c.gold) if c.gold is None or c.gold in c.candidates else IGNORE for c in choices])
 
 
 def _index(choice: Choice, span: WordSpan | None) -> int:
@@ -86,51 +95,70 @@ def _index(choice: Choice, span: WordSpan | None) -> int:
     return 0 if span is None else 1 + choice.candidates.index(span)
 
 
-def accuracy(head: LinkerHead, found: Examples) -> dict[str, float | None]:
-    """Per kind, the share of choices where ``head`` picks the gold answer; and the rule linker's share."""
-    result: dict[str, float | None] = {}
+def accuracy(head: LinkerHead, found: dict[str, Examples]) -> dict[str, dict]:
+    """Per view and kind: how many choices there are, and the share where ``head`` picks the gold answer, and
+    where the rule linker did."""
+    result: dict[str, dict] = {}
     head.eval()
     with torch.no_grad():
-        for k, (kind, (inputs, choices)) in enumerate(found.items()):
-            if not inputs:
-                result[kind] = result[f"{kind}_rule"] = None
-                continue
-            picked = head(k, *batch(inputs)).argmax(-1)
-            rule = torch.tensor([_index(c, c.rule) for c in choices])
-            target = _targets(choices)
-            result[kind] = (picked == target).float().mean().item()
-            result[f"{kind}_rule"] = (rule == target).float().mean().item()
+        for view, by_kind in found.items():
+            result[view] = {}
+            for k, (kind, (inputs, choices)) in enumerate(by_kind.items()):
+                if not inputs:
+                    continue
+                target = _targets(choices)
+                picked = head(k, *batch(inputs)).argmax(-1)
+                rule = torch.tensor([_index(c, c.rule) for c in choices])
+                result[view][kind] = {
+                    "links": len(choices),
+                    "learned": round((picked == target).float().mean().item(), 4),
+                    "rule": round((rule == target).float().mean().item(), 4),
+                }
     return result
 
 
+def _right(head: LinkerHead, found: dict[str, Examples]) -> float:
+    """The number of choices of every view and kind ``head`` gets right (what picks the best state)."""
+    return sum(figures["links"] * figures["learned"] for view in accuracy(head, found).values() for figures in view.values())
+
+
+def _linked(found: dict[str, Examples]) -> int:
+    """The number of gold-linked ``QTY`` spans behind ``found`` (the gold-spans view has one choice per kind each)."""
+    return len(found[VIEWS[0]]["entity"][1]) if found else 0
+
+
 def train_linker(config: RunConfig, train: Dataset, validation: Dataset, model, tokenizer) -> Linker | None:
-    """A linker trained on the gold links of ``train`` (``None`` when it has none, or ``train.linker.enabled``
-    is off), picked by accuracy on those of ``validation``."""
+    """A linker trained on the gold links of ``train``, both views (:func:`examples`) together (``None`` when it
+    has none, or ``train.linker.enabled`` is off), the state kept that gets the most validation links right."""
     settings = config.train.linker
     if not settings.enabled or config.train.task != "claims" or "claim_links" not in train.column_names:
         return None
     found = examples(train, model, tokenizer, config.train.eval_batch_size)
-    if not any(inputs for inputs, _ in found.values()):
+    batches = {}
+    for k, kind in enumerate(KINDS):
+        inputs = [x for view in VIEWS for x in found[view][kind][0]]
+        targets = torch.cat([_targets(found[view][kind][1]) for view in VIEWS if found[view][kind][1]] or [torch.zeros(0)])
+        if (keep := targets != IGNORE).any():
+            batches[k] = ([x for x, kept in zip(inputs, keep.tolist()) if kept], targets[keep])
+    if not batches:
         log.info("no gold links in the train split: no learned linker (the rule linker links)")
         return None
     dev = examples(validation, model, tokenizer, config.train.eval_batch_size) if "claim_links" in validation.column_names else {}
-    dev_links = sum(len(choices) for _, choices in dev.values())
+    dev_links = sum(len(choices) for view in dev.values() for _, choices in view.values())
     torch.manual_seed(config.train.seed)
     head = LinkerHead(model.config.hidden_size, settings.hidden)
     optimizer = torch.optim.Adam(head.parameters(), lr=settings.learning_rate)
-    batches = {k: (batch(inputs), _targets(choices)) for k, (inputs, choices) in enumerate(found.values()) if inputs}
-    best, best_score = None, -1.0
+    batched = {k: (batch(inputs), targets) for k, (inputs, targets) in batches.items()}
+    best, best_right = None, -1.0
     for step in range(1, settings.steps + 1):
         head.train()
         optimizer.zero_grad()
-        loss = sum(torch.nn.functional.cross_entropy(head(k, *inputs), target) for k, (inputs, target) in batches.items())
+        loss = sum(torch.nn.functional.cross_entropy(head(k, *inputs), targets) for k, (inputs, targets) in batched.items())
         loss.backward()
         optimizer.step()
-        if dev_links and (step % settings.eval_every == 0 or step == settings.steps):
-            scored = accuracy(head, dev)
-            mean = sum(scored[kind] or 0.0 for kind in KINDS) / len(KINDS)
-            if mean > best_score:
-                best, best_score = {name: value.clone() for name, value in head.state_dict().items()}, mean
+        evaluated = dev_links and (step % settings.eval_every == 0 or step == settings.steps)
+        if evaluated and (right := _right(head, dev)) > best_right:
+            best, best_right = {name: value.clone() for name, value in head.state_dict().items()}, right
     if best is not None:
         head.load_state_dict(best)
     info = {
@@ -138,9 +166,10 @@ def train_linker(config: RunConfig, train: Dataset, validation: Dataset, model, 
         "dim": model.config.hidden_size,
         "hidden": settings.hidden,
         "kinds": list(KINDS),
-        "trained_on": {"train_links": len(found["entity"][1]), "validation_links": dev_links, **settings.model_dump()},
+        "trained_on": {"train_qty": _linked(found), "validation_qty": _linked(dev), **settings.model_dump()},
         "accuracy": {"train": accuracy(head, found), "validation": accuracy(head, dev) if dev_links else None},
-        "note": "accuracy on the gold ENT/TIME spans as candidates; <kind>_rule: the rule linker's on the same",
+        "note": "exact link accuracy of the gold-linked QTY spans with the gold ENT/TIME spans as candidates, and with "
+        "the model's own (a QTY it misses left out); learned: this linker, rule: the rule linker on the same candidates",
     }
     log.info("learned linker: %s", info["accuracy"])
     return Linker(head, info)
