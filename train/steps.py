@@ -185,6 +185,8 @@ def linker(model_dir: str, config: RunConfig) -> None:
     into the folder."""
     from train.training.linker import add_linker
 
+    if not config.train.linker.enabled:
+        raise UserError("train.linker.enabled is false: drop the override (or set it true) to train a linker")
     trained = add_linker(Path(model_dir), config)
     if trained is None:
         raise DataError(

@@ -20,7 +20,7 @@ import torch
 from datasets import Dataset
 
 from train.claims.linking import claim_records
-from train.config import RunConfig
+from train.config import LinkerSection, RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
 from train.data.text import Token
@@ -124,55 +124,65 @@ def _right(head: LinkerHead, found: dict[str, Examples]) -> float:
 
 def _linked(found: dict[str, Examples]) -> int:
     """The number of gold-linked ``QTY`` spans behind ``found`` (the gold-spans view has one choice per kind each)."""
-    return len(found[VIEWS[0]]["entity"][1]) if found else 0
+    return len(found[VIEWS[0]]["entity"][1]) if VIEWS[0] in found else 0
 
 
 def train_linker(config: RunConfig, train: Dataset, validation: Dataset, model, tokenizer) -> Linker | None:
-    """A linker trained on the gold links of ``train``, both views (:func:`examples`) together (``None`` when it
-    has none, or ``train.linker.enabled`` is off), the state kept that gets the most validation links right."""
+    """A linker for ``model`` trained on the gold links of ``train`` (:func:`fit_head`); ``None`` when there are
+    none, or ``train.linker.enabled`` is off."""
     settings = config.train.linker
     if not settings.enabled or config.train.task != "claims" or "claim_links" not in train.column_names:
         return None
     found = examples(train, model, tokenizer, config.train.eval_batch_size)
-    batches = {}
-    for k, kind in enumerate(KINDS):
-        inputs = [x for view in VIEWS for x in found[view][kind][0]]
-        targets = torch.cat([_targets(found[view][kind][1]) for view in VIEWS if found[view][kind][1]] or [torch.zeros(0)])
-        if (keep := targets != IGNORE).any():
-            batches[k] = ([x for x, kept in zip(inputs, keep.tolist()) if kept], targets[keep])
-    if not batches:
+    dev = examples(validation, model, tokenizer, config.train.eval_batch_size) if "claim_links" in validation.column_names else {}
+    head = fit_head(found, dev, settings, model.config.hidden_size, config.train.seed)
+    if head is None:
         log.info("no gold links in the train split: no learned linker (the rule linker links)")
         return None
-    dev = examples(validation, model, tokenizer, config.train.eval_batch_size) if "claim_links" in validation.column_names else {}
-    dev_links = sum(len(choices) for view in dev.values() for _, choices in view.values())
-    torch.manual_seed(config.train.seed)
-    head = LinkerHead(model.config.hidden_size, settings.hidden)
-    optimizer = torch.optim.Adam(head.parameters(), lr=settings.learning_rate)
-    batched = {k: (batch(inputs), targets) for k, (inputs, targets) in batches.items()}
-    best, best_right = None, -1.0
-    for step in range(1, settings.steps + 1):
-        head.train()
-        optimizer.zero_grad()
-        loss = sum(torch.nn.functional.cross_entropy(head(k, *inputs), targets) for k, (inputs, targets) in batched.items())
-        loss.backward()
-        optimizer.step()
-        evaluated = dev_links and (step % settings.eval_every == 0 or step == settings.steps)
-        if evaluated and (right := _right(head, dev)) > best_right:
-            best, best_right = {name: value.clone() for name, value in head.state_dict().items()}, right
-    if best is not None:
-        head.load_state_dict(best)
     info = {
         "version": VERSION,
         "dim": model.config.hidden_size,
         "hidden": settings.hidden,
         "kinds": list(KINDS),
         "trained_on": {"train_qty": _linked(found), "validation_qty": _linked(dev), **settings.model_dump()},
-        "accuracy": {"train": accuracy(head, found), "validation": accuracy(head, dev) if dev_links else None},
+        "accuracy": {"train": accuracy(head, found), "validation": accuracy(head, dev) if _linked(dev) else None},
         "note": "exact link accuracy of the gold-linked QTY spans with the gold ENT/TIME spans as candidates, and with "
         "the model's own (a QTY it misses left out); learned: this linker, rule: the rule linker on the same candidates",
     }
     log.info("learned linker: %s", info["accuracy"])
     return Linker(head, info)
+
+
+def fit_head(
+    found: dict[str, Examples], dev: dict[str, Examples], settings: LinkerSection, dim: int, seed: int
+) -> LinkerHead | None:
+    """A :class:`LinkerHead` trained on every view of ``found`` together (full-batch Adam, ``settings.steps``
+    steps), the state kept that gets the most choices of ``dev`` right (the last when ``dev`` has none);
+    ``None`` when ``found`` has no choice to learn from."""
+    batches = {}
+    for k, kind in enumerate(KINDS):
+        inputs = [x for view in found.values() for x in view[kind][0]]
+        targets = torch.cat([_targets(view[kind][1]) for view in found.values()] or [torch.zeros(0, dtype=torch.long)])
+        if (keep := targets != IGNORE).any():
+            batches[k] = (batch([x for x, kept in zip(inputs, keep.tolist()) if kept]), targets[keep])
+    if not batches:
+        return None
+    torch.manual_seed(seed)
+    head = LinkerHead(dim, settings.hidden)
+    optimizer = torch.optim.Adam(head.parameters(), lr=settings.learning_rate)
+    best, best_right = None, -1.0
+    for step in range(1, settings.steps + 1):
+        head.train()
+        optimizer.zero_grad()
+        loss = sum(torch.nn.functional.cross_entropy(head(k, *inputs), targets) for k, (inputs, targets) in batches.items())
+        loss.backward()
+        optimizer.step()
+        evaluated = _linked(dev) and (step % settings.eval_every == 0 or step == settings.steps)
+        if evaluated and (right := _right(head, dev)) > best_right:
+            best, best_right = {name: value.clone() for name, value in head.state_dict().items()}, right
+    if best is not None:
+        head.load_state_dict(best)
+    return head.eval()
 
 
 def add_linker(model_dir: Path, config: RunConfig) -> Linker | None:
