@@ -145,11 +145,15 @@ class Linker:
         atomic_write_bytes(folder / FILES[0], save({name: value.contiguous() for name, value in self.head.state_dict().items()}))
         atomic_write_json(folder / FILES[1], self.info)
 
-    def probabilities(self, kind: str, vectors: torch.Tensor, choice: Choice, quantities: Sequence[WordSpan]) -> list[float]:
-        """The probability of "none", then of each candidate of ``choice``."""
-        q, c, extra, mask = batch([choice_inputs(vectors, choice, quantities)])
+    def probabilities(self, kind: str, inputs: Sequence[tuple[torch.Tensor, ...]]) -> list[list[float]]:
+        """For each choice's :func:`choice_inputs` (all of one ``kind``, scored in one batch): the probability of
+        "none", then of each of its candidates."""
+        if not inputs:
+            return []
+        q, c, extra, mask = batch(inputs)
         with torch.inference_mode():
-            return self.head(list(KINDS).index(kind), q, c, extra, mask).softmax(-1)[0].tolist()
+            probabilities = self.head(list(KINDS).index(kind), q, c, extra, mask).softmax(-1).tolist()
+        return [row[: len(cs)] for row, (_, cs, _) in zip(probabilities, inputs)]
 
 
 def relink(
@@ -174,17 +178,19 @@ def relink(
     quantities: dict[int, list[tuple[int, int]]] = {}
     for record in records:
         quantities.setdefault(index[record["sentence_start"]], []).append((record["start"], record["end"]))
-    for record in records:
-        i = index[record["sentence_start"]]
-        words = _WordIndex(sentences[i])
-        for kind, label in KINDS.items():
+    for kind, label in KINDS.items():
+        asked = []  # (record, its candidates, the choice's inputs)
+        for record in records:
+            i = index[record["sentence_start"]]
+            words = _WordIndex(sentences[i])
             candidates = [s for s in by_sentence.get(i, []) if s.label == label]
-            inherited, start = record[f"{kind}_inherited"], record[f"{kind}_start"]
-            rule = None if inherited or start is None else words(start, record[f"{kind}_end"])
+            start = None if record[f"{kind}_inherited"] else record[f"{kind}_start"]
+            rule = None if start is None else words(start, record[f"{kind}_end"])
             choice = Choice(words(record["start"], record["end"]), [words(s.start, s.end) for s in candidates], rule)
-            scores = linker.probabilities(kind, vectors[i], choice, [words(*q) for q in quantities[i]])
+            asked.append((record, candidates, choice_inputs(vectors[i], choice, [words(*q) for q in quantities[i]])))
+        for (record, candidates, _), scores in zip(asked, linker.probabilities(kind, [inputs for _, _, inputs in asked])):
             best = max(range(len(scores)), key=scores.__getitem__)
-            if not (best == 0 and inherited):
+            if not (best == 0 and record[f"{kind}_inherited"]):
                 set_link(record, text, kind, candidates[best - 1] if best else None, LINKER)
             if "explain" in record:
                 record["explain"][kind]["learned"] = {

@@ -6,7 +6,10 @@ Every sentence of every article is tagged in one batched pass per model (sorted 
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
 model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
-(:func:`train.claims.linking.readable_claims`).
+(:func:`train.claims.linking.readable_claims`). Claims are linked to their ``ENT`` and ``TIME`` by the rule
+linker (:func:`train.claims.linking.claim_records`), then, when the claims model folder has a learned linker
+and runs on torch, re-linked by it (:func:`train.inference.linker.relink`; the word vectors come from the
+same forward pass); each record's ``linker`` says which linker made each link.
 
 Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
 binary, empty, not UTF-8: :mod:`train.io`) as a whole, a JSONL line (malformed, not an
@@ -189,7 +192,7 @@ class Tagger:
     by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra). ``explain=True`` adds to
     each claim an ``explain`` field (:func:`train.claims.linking.claim_records`): the rules that made its
     ``QTY``, ``ENT`` and ``TIME`` spans (or the claims model that made them) and how the linker chose its
-    ``ENT`` and ``TIME`` among which candidates.
+    ``ENT`` and ``TIME`` among which candidates (with a learned linker, its scores of each under ``learned``).
 
         tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
         [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
