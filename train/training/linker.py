@@ -69,7 +69,7 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
     ``tag`` gives the linker; a ``QTY`` it misses gives no choice, a gold link it does not tag is a choice no
     candidate gets right)."""
     found: dict[str, Examples] = {view: {kind: ([], []) for kind in KINDS} for view in VIEWS}
-    rows = [row for row in part if row["claim_links"]]
+    rows = list(part.select([i for i, links in enumerate(part["claim_links"]) if links])) if len(part) else []
     if not rows:
         return found
     predicted, vectors = predict_words_with_vectors(model, tokenizer, [row["tokens"] for row in rows], batch_size=batch_size)
