@@ -132,3 +132,15 @@ def test_no_linker_when_disabled(data_dir: Path, tmp_path: Path, capsys: pytest.
     assert not any((model / name).exists() for name in FILES)
     assert main(["linker", str(model), "data.output=" + str(data_dir), "train.linker.enabled=false"]) == 2
     assert "train.linker.enabled is false" in capsys.readouterr().err
+
+
+def test_evaluation_scores_a_model_with_its_learned_linker_and_with_the_rule_linker(claims_model: Path) -> None:
+    from train.evaluation.claimmetric import Bootstrap
+    from train.evaluation.claims import evaluate_claims
+
+    results = evaluate_claims([claims_model], load_config("configs/tiny.yaml"), "train", Bootstrap(0))
+    name = str(claims_model)
+    assert {name, f"{name} (rule linker)", f"{name} (raw spans)"} <= results.keys()
+    learned, ruled = (results[key]["claim"]["figures"]["all"] for key in (name, f"{name} (rule linker)"))
+    assert learned["qty_f1"] == ruled["qty_f1"], "the same spans"
+    assert learned["entity_exact"]["value"] is not None and ruled["entity_exact"]["value"] is not None
