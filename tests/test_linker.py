@@ -144,3 +144,14 @@ def test_evaluation_scores_a_model_with_its_learned_linker_and_with_the_rule_lin
     learned, ruled = (results[key]["claim"]["figures"]["all"] for key in (name, f"{name} (rule linker)"))
     assert learned["qty_f1"] == ruled["qty_f1"], "the same spans"
     assert learned["entity_exact"]["value"] is not None and ruled["entity_exact"]["value"] is not None
+
+
+def test_a_linker_of_another_version_is_an_error_saying_how_to_replace_it(claims_model: Path, tmp_path: Path) -> None:
+    from train.errors import UserError
+
+    for name in FILES:
+        shutil.copy(claims_model / name, tmp_path / name)
+    info = json.loads((tmp_path / "linker.json").read_text(encoding="utf-8"))
+    (tmp_path / "linker.json").write_text(json.dumps({**info, "version": 99}), encoding="utf-8")
+    with pytest.raises(UserError, match="python -m train linker"):
+        Linker.load(tmp_path)

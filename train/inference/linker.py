@@ -30,6 +30,7 @@ from torch import nn
 from train.claims.linking import set_link
 from train.data.spans import Span
 from train.data.text import Sentence
+from train.errors import UserError
 from train.io import atomic_write_bytes, atomic_write_json
 
 LINKER = "learned"  # the name each link it makes carries (record["linker"])
@@ -133,7 +134,10 @@ class Linker:
             return None
         info = json.loads((folder / FILES[1]).read_text(encoding="utf-8"))
         if info.get("version") != VERSION:
-            raise ValueError(f"{folder / FILES[1]}: linker version {info.get('version')}, this package reads {VERSION}")
+            raise UserError(
+                f"{folder / FILES[1]}: a linker of version {info.get('version')}, where this package reads version {VERSION}; "
+                f"train it again: python -m train linker {folder}"
+            )
         head = LinkerHead(info["dim"], info["hidden"])
         head.load_state_dict(load_file(str(folder / FILES[0])))
         return cls(head, info)
