@@ -64,14 +64,23 @@ def test_export_writes_what_a_downstream_app_needs(ner_model: Path, onnx_models:
     assert [o.name for o in session.get_outputs()] == ["logits"]
 
 
-def test_onnx_backend_tags_the_seed_as_torch_does(
-    ner_model: Path, claims_model: Path, onnx_models: dict[str, Path], capsys: pytest.CaptureFixture
+def test_onnx_backend_tags_the_seed_as_torch_does_with_the_rule_linker(
+    ner_model: Path, claims_model: Path, onnx_models: dict[str, Path], capsys: pytest.CaptureFixture, tmp_path: Path
 ) -> None:
-    torch_record, torch_scores = _without_scores(_tag(capsys, ner_model, claims_model))
+    from train.inference.linker import FILES
+
+    assert all((claims_model / name).is_file() for name in FILES), "fit trained a linker on the seed's gold links"
+    rule_linked = tmp_path / "claims"  # the torch model without its learned linker: what ONNX falls back to
+    shutil.copytree(claims_model, rule_linked, ignore=shutil.ignore_patterns(*FILES))
+    torch_record, torch_scores = _without_scores(_tag(capsys, ner_model, rule_linked))
     onnx_record, onnx_scores = _without_scores(_tag(capsys, onnx_models["ner"], onnx_models["claims"], "--backend", "onnx"))
     assert torch_record["entities"] and torch_record["claims"]  # the tiny models memorized the seed
     assert onnx_record == torch_record
     assert onnx_scores == pytest.approx(torch_scores, abs=1e-3)
+    assert {name for claim in onnx_record["claims"] for name in claim["linker"].values()} == {"nearest"}
+    learned = _tag(capsys, ner_model, claims_model)["claims"]
+    own = [claim["linker"][key] for claim in learned for key in ("entity", "time") if not claim[f"{key}_inherited"]]
+    assert own and set(own) == {"learned"}, "a torch model with a learned linker makes every link of its own sentence"
 
 
 def test_the_tagger_object_takes_the_backend(onnx_models: dict[str, Path], capsys: pytest.CaptureFixture) -> None:

@@ -7,6 +7,7 @@ python -m train check CONFIG [key=value ...]      the resolved config, its sourc
 python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
 python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of another data config
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
+python -m train linker MODEL_DIR [key=value ..]   train a learned linker into a claims model folder
 python -m train export MODEL_DIR OUT_DIR [--int8]  a model folder -> an ONNX folder (tag --backend onnx)
 python -m train quantity "TEXT"                   one quantity expression -> normalized record
 python -m train push MODEL_DIR --repo-id ORG/NAME publish a model folder to the hub
@@ -87,6 +88,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
         backend=args.backend,
         explain=args.explain,
     ).exit_code
+
+
+def cmd_linker(args: argparse.Namespace) -> None:
+    steps.linker(args.model_dir, load_config(args.config or f"{args.model_dir}/run_config.yaml", args.overrides))
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -243,6 +248,22 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
     push.add_argument("--private", action="store_true", help="create the repo private")
     push.set_defaults(run=cmd_push)
+
+    linker = commands.add_parser(
+        "linker",
+        help="train the learned linker of a claims model folder on the gold links of its dataset",
+        description="Encode the gold-linked sentences of the prepared dataset with the folder's (frozen) claims model, "
+        "train the linker head (train.linker), pick it by validation accuracy, and write linker.safetensors and "
+        "linker.json into the folder (tag and evaluate then use it). fit does the same for a new claims model.",
+    )
+    linker.add_argument("model_dir", help="a claims model folder written by fit (runs/NAME/model)")
+    linker.add_argument(
+        "overrides", nargs="*", help="dotted key=value overrides, e.g. train.linker.steps=500 data.output=runs/data/x"
+    )
+    linker.add_argument(
+        "--config", help="the run config whose data.output holds the dataset (default: the folder's run_config.yaml)"
+    )
+    linker.set_defaults(run=cmd_linker)
 
     portable = commands.add_parser(
         "portable",

@@ -7,6 +7,7 @@ silver    rule tagger over the silver corpus -> standoff claims
 fit       training -> model folder with its evaluation and card (one atomic write)
 evaluate  saved models re-scored on a split, on other corpora, and (claims) against the rules
 tag       articles -> JSONL records (or an annotation tool's format), and the claims table
+linker    a claims model folder + the dataset's gold links -> its learned linker
 export    a model folder -> an ONNX folder with its card (one atomic write)
 quantity, push, portable
 check     a config resolved and checked, nothing built (its own module, :mod:`train.check`)
@@ -177,6 +178,23 @@ def tag(
     if table:  # beside JSONL on stdout, the table goes to stderr
         print(text.claims_table(records), file=sys.stdout if output else sys.stderr)
     return Tagged(records, skipped)
+
+
+def linker(model_dir: str, config: RunConfig) -> None:
+    """Train the learned linker of a claims model folder on the gold links of ``config``'s dataset and write it
+    into the folder."""
+    from train.training.linker import add_linker
+
+    if not config.train.linker.enabled:
+        raise UserError("train.linker.enabled is false: drop the override (or set it true) to train a linker")
+    trained = add_linker(Path(model_dir), config)
+    if trained is None:
+        raise DataError(
+            f"{_shown(config.path(config.data.output))}: no gold links in the train split (claim_links); prepare the "
+            "dataset with this version (python -m train data CONFIG) from sources whose gold records name their links"
+        )
+    print(json.dumps(trained.info["accuracy"], indent=2))
+    print(f"learned linker written to {model_dir}")
 
 
 def export(model_dir: str, out_dir: str, *, int8: bool = False, overwrite: bool = False) -> Path:

@@ -109,6 +109,17 @@ class FastSection(Strict):
     save_steps: int = Field(0, ge=0, description="also save a checkpoint every this many steps (0: only at each evaluation)")
 
 
+class LinkerSection(Strict):
+    """``train.linker``: the learned linker that ``fit`` trains after a claims model, on the gold links of the
+    train split (train/training/linker.py), when the split has any."""
+
+    enabled: bool = Field(True, description="train it (claims task, train split with gold links); false: the rule linker only")
+    steps: int = Field(300, ge=1, description="Adam steps over all the training links at once")
+    learning_rate: float = Field(3e-3, gt=0)
+    hidden: int = Field(64, ge=1, description="width of its scorer's hidden layer")
+    eval_every: int = Field(25, ge=1, description="steps between evaluations on the validation links (the best is kept)")
+
+
 class TrainBase(Strict):
     """The settings both engines read (``learning_rate`` and ``batch_size``: the Trainer only, the fast
     engine has ``train.fast.learning_rate`` and ``train.fast.batch_tokens``; they stay here so that
@@ -148,6 +159,7 @@ class TrainBase(Strict):
         description="share of training sentences with no span kept (a seeded sample): below 1 focuses sparse silver "
         "data on the sentences that carry spans",
     )
+    linker: LinkerSection = Field(default_factory=LinkerSection)
 
 
 class TrainerTrain(TrainBase):

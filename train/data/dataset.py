@@ -35,6 +35,8 @@ from train.io import atomic_directory
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "validation", "test")
+LINK_COLUMNS = ("qty", "entity", "time")  # the fields of a claim_links item, each [first word, end word)
+NO_LINK = [-1, -1]  # a claim_links item's entity or time when the QTY has no link in its own sentence
 Counts = dict[str, dict[str, int]]  # split -> {"sentences", "tokens", "articles", "<layer>/<label>"} -> count
 
 
@@ -49,6 +51,7 @@ def features() -> Features:
             "ends": List(Value("int32")),
             **{column: List(ClassLabel(names=bio_labels(layer))) for layer, column in TAG_COLUMNS.items()},
             "layers": List(Value("string")),
+            "claim_links": List({key: List(Value("int32")) for key in LINK_COLUMNS}),
         }
     )
 
@@ -99,7 +102,8 @@ def held_out_ids(config: RunConfig) -> frozenset[str]:
 
 
 def article_rows(article: Article) -> list[dict]:
-    """One row per sentence with word offsets and both tag columns (all ``O`` for a layer not annotated)."""
+    """One row per sentence with word offsets, both tag columns (all ``O`` for a layer not annotated) and
+    ``claim_links``: the gold links of its ``QTY`` records (:func:`sentence_links`)."""
     rows = []
     for index, sentence in enumerate(article.sentences):
         tokens = sentence.tokens
@@ -115,8 +119,31 @@ def article_rows(article: Article) -> list[dict]:
         }
         for layer, column in TAG_COLUMNS.items():
             row[column] = spans_to_bio(tokens, [s for s in inside if s.layer == layer])
+        row["claim_links"] = sentence_links(article, tokens)
         rows.append(row)
     return rows
+
+
+def sentence_links(article: Article, tokens: tuple[Token, ...]) -> list[dict]:
+    """The gold links of the linked ``QTY`` records of one sentence, in word indices ``[first, end)``:
+    ``{"qty", "entity", "time"}``, ``entity``/``time`` :data:`NO_LINK` when the record links to nothing in
+    this sentence (no link, or one inherited from an earlier sentence). Empty for an article whose gold
+    names no links (silver, augmented, NER)."""
+    first = {token.start: index for index, token in enumerate(tokens)}
+    last = {token.end: index + 1 for index, token in enumerate(tokens)}
+
+    def words(offsets: tuple[int, int] | None) -> list[int]:
+        return [first[offsets[0]], last[offsets[1]]] if offsets and offsets[0] in first and offsets[1] in last else list(NO_LINK)
+
+    return [
+        {
+            "qty": words(qty),
+            "entity": NO_LINK if link.entity_inherited else words(link.entity),
+            "time": NO_LINK if link.time_inherited else words(link.time),
+        }
+        for qty, link in sorted(article.links.items())
+        if qty[0] in first
+    ]
 
 
 def task_splits(dataset: DatasetDict, task: str) -> DatasetDict:

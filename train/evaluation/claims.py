@@ -10,7 +10,9 @@ the articles whose gold names them, :func:`linked_articles`). ``normalizer`` sco
 on the gold spans.
 
 Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
-(:func:`train.claims.linking.readable_claims`), and on its raw spans (``<model dir> (raw spans)``). When the
+(:func:`train.claims.linking.readable_claims`) and its links made by its learned linker when it has one
+(:mod:`train.inference.linker`; then also with the rule linker, ``<model dir> (rule linker)``), and on its
+raw spans with the rule linker (``<model dir> (raw spans)``). When the
 split has several gold sources (the seed, the test articles, the blind test articles), every source is
 also scored alone. :func:`evaluate_claims` returns the results (the JSON that the ``evaluate`` step,
 :mod:`train.steps`, stores as ``claims_eval_<split>.json`` in every model folder); the tables are
@@ -85,9 +87,13 @@ def _accuracy(articles: list[Article], claims: list[list[dict]], records: dict) 
     return result
 
 
-def score(articles: list[Article], predicted: list[list[Span]], records: dict, linked: set[str], bootstrap: Bootstrap) -> dict:
-    """seqeval per label, record accuracy, and the claim-level figures (:mod:`train.evaluation.claimmetric`)."""
-    claims = [claim_records(article.text, spans) for article, spans in zip(articles, predicted)]
+def score(
+    articles: list[Article], predicted: list[list[Span]], records: dict, linked: set[str], bootstrap: Bootstrap, claims=None
+) -> dict:
+    """seqeval per label, record accuracy, and the claim-level figures (:mod:`train.evaluation.claimmetric`) of the
+    ``predicted`` spans and their ``claims`` records (default: the rule linker's,
+    :func:`train.claims.linking.claim_records`)."""
+    claims = claims or [claim_records(article.text, spans) for article, spans in zip(articles, predicted)]
     gold_tags, predicted_tags = [], []
     for article, spans in zip(articles, predicted):
         gold = [s for s in article.spans if s.layer == "claims"]
@@ -117,13 +123,11 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
         articles += read
         records.update(recorded)
         linked |= linked_articles(read, recorded)
-    systems = {"rules": [find_claims(a.text) for a in articles]}
+    rules = [find_claims(a.text) for a in articles]
+    systems = {"rules": (rules, [claim_records(a.text, spans) for a, spans in zip(articles, rules)])}
     documents = [Document(a.id, a.text, a.source, a.sentences) for a in articles]
     for model_dir in model_dirs:
-        tagger = ModelTagger(model_dir, config.train.eval_batch_size, "claims")
-        predicted = [[span for span, _ in spans] for spans in tagger.spans(documents)]
-        systems[str(model_dir)] = [readable_claims(a.text, spans) for a, spans in zip(articles, predicted)]
-        systems[f"{model_dir} (raw spans)"] = predicted
+        systems.update(_model_systems(ModelTagger(model_dir, config.train.eval_batch_size, "claims"), documents))
     results = _scores(articles, systems, records, linked, bootstrap)
     names = list(dict.fromkeys(a.source for a in articles))
     if len(names) > 1:
@@ -132,6 +136,27 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
             for name in names
         }
     return results
+
+
+def _model_systems(tagger, documents: list) -> dict[str, tuple[list[list[Span]], list[list[dict]]]]:
+    """A claims model's systems, each as (spans, records) per document: as ``tag`` uses it (its readable spans,
+    linked by its learned linker when it has one, :func:`train.inference.linker.relink`), then with the rule
+    linker (``(rule linker)``, only when it has a learned one), and its raw spans with the rule linker."""
+    found, vectors = tagger.spans_and_vectors(documents, vectors=tagger.linker is not None)
+    raw = [[span for span, _ in spans] for spans in found]
+    readable = [readable_claims(d.text, spans) for d, spans in zip(documents, raw)]
+    ruled = [claim_records(d.text, spans) for d, spans in zip(documents, readable)]
+    name = tagger.name
+    systems = {name: (readable, ruled)}
+    if vectors is not None:
+        from train.inference.linker import relink
+
+        learned = [claim_records(d.text, spans) for d, spans in zip(documents, readable)]
+        for document, spans, mine, records in zip(documents, readable, vectors, learned):
+            relink(tagger.linker, document.text, document.sentences, mine, records, spans)
+        systems = {name: (readable, learned), f"{name} (rule linker)": (readable, ruled)}
+    systems[f"{name} (raw spans)"] = (raw, [claim_records(d.text, spans) for d, spans in zip(documents, raw)])
+    return systems
 
 
 def _scores(
@@ -143,7 +168,7 @@ def _scores(
     ids = {a.id for a in mine}
     kept = {key: record for key, record in records.items() if key[0] in ids}
     results = {"articles": len(mine), "gold_qty": len(kept)}
-    for name, predicted in systems.items():
-        results[name] = score(mine, [predicted[i] for i in chosen], kept, linked, bootstrap)
+    for name, (predicted, claims) in systems.items():
+        results[name] = score(mine, [predicted[i] for i in chosen], kept, linked, bootstrap, [claims[i] for i in chosen])
     results["normalizer"] = record_accuracy(mine, [[s for s in a.spans if s.layer == "claims"] for a in mine], kept)
     return results

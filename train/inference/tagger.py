@@ -6,7 +6,10 @@ Every sentence of every article is tagged in one batched pass per model (sorted 
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
 model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
-(:func:`train.claims.linking.readable_claims`).
+(:func:`train.claims.linking.readable_claims`). Claims are linked to their ``ENT`` and ``TIME`` by the rule
+linker (:func:`train.claims.linking.claim_records`), then, when the claims model folder has a learned linker
+and runs on torch, re-linked by it (:func:`train.inference.linker.relink`; the word vectors come from the
+same forward pass); each record's ``linker`` says which linker made each link.
 
 Bad input is skipped and reported once, by file and line: a file that cannot be used (missing,
 binary, empty, not UTF-8: :mod:`train.io`) as a whole, a JSONL line (malformed, not an
@@ -25,6 +28,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
@@ -37,6 +41,9 @@ from train.data.spans import Span
 from train.data.text import Sentence, split_sentences
 from train.inference.scoring import Thresholds, apply_thresholds, rounded, score_claims, scored_spans
 from train.io import check_text, decode, read_text, split_lines
+
+if TYPE_CHECKING:
+    import torch
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
@@ -137,18 +144,31 @@ class ModelTagger:
         self.name = str(folder)
         self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
+        self.linker = None  # the learned linker of a claims folder; the ONNX backend has no word vectors for it
+        if backend == "torch" and self.layer == "claims" and Path(folder).is_dir():
+            from train.inference.linker import Linker
+
+            self.linker = Linker.load(folder)
 
     def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
         """Per document: the predicted spans with their scores (:func:`train.inference.scoring.scored_spans`)."""
-        from train.inference.predictor import predict_words
+        return self.spans_and_vectors(documents, vectors=False)[0]
+
+    def spans_and_vectors(
+        self, documents: list[Document], vectors: bool = True
+    ) -> tuple[list[list[tuple[Span, float]]], list[list[torch.Tensor]] | None]:
+        """:meth:`spans`, and with ``vectors`` each document's word vectors per sentence from the same forward
+        pass (:func:`train.inference.predictor.predict_words_with_vectors`), for the learned linker."""
+        from train.inference.predictor import predict_words_with_vectors
 
         sentences = [s for d in documents for s in d.sentences]
-        predicted = predict_words(
+        predicted, word_vectors = predict_words_with_vectors(
             self.model,
             self.tokenizer,
             [[t.text for t in s.tokens] for s in sentences],
             batch_size=self.batch_size,
             progress=len(sentences) > 1000,
+            vectors=vectors,
         )
         by_sentence = iter(predicted)
         result = []
@@ -157,7 +177,10 @@ class ModelTagger:
             for sentence in document.sentences:
                 found += scored_spans(sentence.tokens, next(by_sentence), self.layer)
             result.append(found)
-        return result
+        if word_vectors is None:
+            return result, None
+        remaining = iter(word_vectors)
+        return result, [[next(remaining) for _ in document.sentences] for document in documents]
 
 
 class Tagger:
@@ -169,7 +192,7 @@ class Tagger:
     by ``python -m train export`` on onnxruntime instead (the ``onnx`` extra). ``explain=True`` adds to
     each claim an ``explain`` field (:func:`train.claims.linking.claim_records`): the rules that made its
     ``QTY``, ``ENT`` and ``TIME`` spans (or the claims model that made them) and how the linker chose its
-    ``ENT`` and ``TIME`` among which candidates.
+    ``ENT`` and ``TIME`` among which candidates (with a learned linker, its scores of each under ``learned``).
 
         tagger = Tagger(ner="runs/ner/model", claims="runs/claims/model")
         [record] = tagger(["قالت الأمم المتحدة إن نحو 6500 شخص غادروا المنطقة"])
@@ -206,11 +229,12 @@ class Tagger:
             document.sentences = document.sentences or split_sentences(document.text)
         entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
         traces: list[dict[Span, dict] | None] = [{} if self.explain and not self.claims else None for _ in documents]
-        claim_spans = (
-            self.claims.spans(documents)
-            if self.claims
-            else [[(s, None) for s in find_claims(d.text, trace)] for d, trace in zip(documents, traces)]
-        )
+        vectors: list[list[torch.Tensor]] | list[None] = [None for _ in documents]
+        if self.claims:
+            claim_spans, found_vectors = self.claims.spans_and_vectors(documents, vectors=self.claims.linker is not None)
+            vectors = found_vectors or vectors
+        else:
+            claim_spans = [[(s, None) for s in find_claims(d.text, trace)] for d, trace in zip(documents, traces)]
         records = [
             {
                 "id": document.id,
@@ -225,14 +249,24 @@ class Tagger:
                     }
                     for s, p in entities
                 ],
-                "claims": score_claims(
-                    claim_records(document.text, readable_claims(document.text, [s for s, _ in claim]), self._why(trace)),
-                    claim,
-                ),
+                "claims": score_claims(self._records(document, [s for s, _ in claim], trace, sentence_vectors), claim),
             }
-            for document, entities, claim, trace in zip(documents, entity_spans, claim_spans, traces)
+            for document, entities, claim, trace, sentence_vectors in zip(documents, entity_spans, claim_spans, traces, vectors)
         ]
         return [apply_thresholds(record, self.thresholds) for record in records]
+
+    def _records(
+        self, document: Document, spans: list[Span], trace: dict[Span, dict] | None, vectors: list[torch.Tensor] | None
+    ) -> list[dict]:
+        """The claim records of one document: the rule linker's, relinked by the claims model's learned linker
+        when it has one (``vectors``: its word vectors per sentence)."""
+        readable = readable_claims(document.text, spans)
+        records = claim_records(document.text, readable, self._why(trace))
+        if vectors is not None:
+            from train.inference.linker import relink
+
+            relink(self.claims.linker, document.text, document.sentences, vectors, records, readable)
+        return records
 
     def _why(self, trace: dict[Span, dict] | None) -> Callable[[Span], dict] | None:
         """What made a claims span, for ``explain``: the claims model, or the rule tagger's ``trace``."""

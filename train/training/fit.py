@@ -6,8 +6,9 @@ of the two engines (:mod:`train.training.engine`: the transformers ``Trainer``, 
 evaluating on validation and keeping the best weights by validation F1 (strict seqeval), resuming from
 the newest whole checkpoint after a kill (:mod:`train.training.checkpoints`), then writes the model
 folder atomically: weights, tokenizer (loadable by transformers 4.45 and later too) and the run
-config, plus what the caller's ``finish`` adds inside the same atomic write (the command line's
-evaluation results and model card).
+config, for a claims model trained on gold links its learned linker (:mod:`train.training.linker`), plus what
+the caller's ``finish`` adds inside the same atomic write (the command line's evaluation results and model
+card).
 
 Run folder (``train.output_dir``)::
 
@@ -31,12 +32,14 @@ from train.data.dataset import load_prepared, task_splits
 from train.data.labels import TAG_COLUMNS
 from train.errors import DataError
 from train.inference.encoding import continuation_tags, training_features
+from train.inference.linker import Linker
 from train.inference.portable import save_tokenizer
 from train.io import atomic_directory
 from train.killpoints import kill_point
 from train.training.base_model import load_base, resolve_base
 from train.training.engine import Engine, TrainingRun
 from train.training.fast_engine import FastEngine
+from train.training.linker import train_linker
 from train.training.trainer import TrainerEngine
 
 log = logging.getLogger(__name__)
@@ -95,7 +98,8 @@ def fit(config: RunConfig, finish: Finish | None = None) -> Path:
     trained = ENGINES[config.train.engine]().train(run)
     model_dir = output / "model"
     if trained is not None:
-        write_model_folder(model_dir, config, dataset, trained, tokenizer, finish)
+        linker = train_linker(config, dataset["train"], dataset["validation"], trained, tokenizer)
+        write_model_folder(model_dir, config, dataset, trained, tokenizer, finish, linker)
     return model_dir
 
 
@@ -110,12 +114,21 @@ def thin_empty_rows(train: Dataset, column: str, fraction: float, seed: int) -> 
 
 
 def write_model_folder(
-    model_dir: Path, config: RunConfig, dataset: DatasetDict, model, tokenizer, finish: Finish | None = None
+    model_dir: Path,
+    config: RunConfig,
+    dataset: DatasetDict,
+    model,
+    tokenizer,
+    finish: Finish | None = None,
+    linker: Linker | None = None,
 ) -> None:
-    """Weights, tokenizer, config and what ``finish`` adds, written atomically; the run config beside it."""
+    """Weights, tokenizer, config, the learned ``linker`` if any and what ``finish`` adds, written atomically;
+    the run config beside it."""
     with atomic_directory(model_dir) as tmp:
         model.config.task = config.train.task
         model.save_pretrained(str(tmp))
+        if linker is not None:
+            linker.save(tmp)
         save_tokenizer(tokenizer, tmp)  # loadable by transformers 4.45+ too (train/inference/portable.py)
         save_config(config, tmp)
         if finish is not None:
