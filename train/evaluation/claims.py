@@ -1,7 +1,7 @@
 """Claims evaluation on the gold articles: the rule tagger against trained claims models.
 
-Three measures per system, on the articles of one split whose sources annotate claims by hand (not
-silver): seqeval strict F1 per label over the sentences; record accuracy, the share of gold
+Three measures per system, on the articles of one split whose sources annotate claims by hand
+(``role: gold``; not silver or augmented): seqeval strict F1 per label over the sentences; record accuracy, the share of gold
 ``QTY`` spans found with exactly the right value and bounds (``value``, ``lower``, ``upper`` and their
 inclusiveness, as the hand-written ``record`` of each gold span says), overall and for the vague and
 approximate subsets; and the claim-level figures (``"claim"``: :mod:`train.evaluation.claimmetric`, span,
@@ -33,7 +33,6 @@ from train.data.spans import Span, spans_to_bio
 from train.evaluation.claimmetric import ArticleClaims, Bootstrap, claim_scores, has_links, same_record
 from train.evaluation.metrics import compute_seqeval
 
-SILVER_MARK = "silver"
 BOOTSTRAP = Bootstrap()  # 1000 resamples, seed 13
 
 
@@ -41,7 +40,7 @@ def gold_sources(config: RunConfig, split: str) -> list[SourceConfig]:
     return [
         s
         for s in config.data.sources
-        if "claims" in s.layers and s.split == split and SILVER_MARK not in s.name and s.format != "conll"
+        if "claims" in s.layers and s.split == split and s.role == "gold" and s.format != "conll"
     ]
 
 
