@@ -13,7 +13,9 @@ from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from train.evaluation.calibration import calibration
 from train.evaluation.metrics import compute_seqeval
+from train.reporting.cardclaims import own_rows
 from train.reporting.modelcard import TASKS, set_card_repo_id, write_model_card
+from train.reporting.text import CLAIM_COLUMNS
 
 BASE = "CAMeL-Lab/bert-base-arabic-camelbert-msa"
 LABELS = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "other names | events"}
@@ -276,3 +278,32 @@ def test_the_card_says_which_sub_words_carried_labels_and_the_tested_transformer
     assert "only the first sub-word of each word carries a label" in first
     assert "every sub-word carries its word's label" in every and "only the first sub-word" not in every
     assert "Loads with transformers 4.45-4.57 and 5.x (tested" in every.split("## Framework versions")[1]
+
+
+def _claim_result(f1: float) -> dict:
+    figure = {"value": f1, "low": f1 - 0.1, "high": f1 + 0.05}
+    return {"claim": {"figures": {"all": {key: figure for key in CLAIM_COLUMNS.values()}}}}
+
+
+def test_claims_card_shows_this_models_claim_rows_and_its_linker(tmp_path: Path) -> None:
+    model_dir = tmp_path / "run" / "model"
+    model_dir.mkdir(parents=True)
+    stored = {
+        "articles": 3,
+        "gold_qty": 12,
+        "rules": _claim_result(0.2),
+        str(model_dir): _claim_result(0.4),
+        f"{model_dir} (rule linker)": _claim_result(0.3),
+        f"{model_dir} (raw spans)": _claim_result(0.77),
+        str(tmp_path / "other" / "model"): _claim_result(0.9),
+    }
+    rows = own_rows(stored, model_dir)
+    assert list(rows["systems"]) == ["rules", "this model", "this model, rule linker"]
+    accuracy = {"validation": {"gold spans": {"entity": {"links": 58, "learned": 0.9655, "rule": 0.6724}}}}
+    text = _write(model_dir, task="claims", claims={"test": rows}, linker={"accuracy": accuracy}).read_text(encoding="utf-8")
+    section = text.split("## Claim records", 1)[1].split("\n## ", 1)[0]
+    assert "### test (3 articles, 12 gold `QTY`)" in section
+    assert "| this model | " + " | ".join(["40.0 [30.0, 45.0]"] * len(CLAIM_COLUMNS)) + " |" in section
+    assert "| this model, rule linker | 30.0" in section and "90.0" not in section and "77.0" not in section
+    assert "| validation | gold spans | entity | 58 | 96.5 | 67.2 |" in section
+    assert "## Claim records" not in _write(tmp_path / "ner").read_text(encoding="utf-8")

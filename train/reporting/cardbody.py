@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from train.config import dotted_items, resolve_path
+from train.reporting.cardclaims import claims_section
 from train.reporting.cardtext import (
     COMMON_LIMITATIONS,
     RECORDS_USAGE,
@@ -170,7 +171,8 @@ class CardFacts:
     reliability diagram). ``data_sources`` are ``{"name", "description", "license", "url", "split"}``
     dicts (``url`` may be None). ``repo_id`` only fills the usage snippet. ``cross_domain``: the
     ``cross_domain`` results of ``eval_results.json`` (:mod:`train.evaluation.crossdomain`), shown as a
-    table and as model-index results."""
+    table and as model-index results. ``claims`` (split -> :func:`train.reporting.cardclaims.own_rows`) and
+    ``linker`` (``linker.json``) make the claim records section (:mod:`train.reporting.cardclaims`)."""
 
     task: str
     labels: Mapping[str, str]
@@ -183,6 +185,8 @@ class CardFacts:
     license: str
     repo_id: str = "ORG/NAME"
     cross_domain: Mapping[str, Mapping[str, Any]] | None = None
+    claims: Mapping[str, Mapping[str, Any]] | None = None
+    linker: Mapping[str, Any] | None = None
 
 
 def body(facts: CardFacts, figures: Mapping[str, str]) -> str:
@@ -245,6 +249,7 @@ def body(facts: CardFacts, figures: Mapping[str, str]) -> str:
         "number of reference entities. Splits are those of the dataset built from the training data above.\n\n"
         + "\n\n".join(results)
         + _cross_domain_section(cross_domain),
+        *(["## Claim records", claims_section(facts.claims or {}, facts.linker)] if facts.claims or facts.linker else []),
         *(
             ["## Calibration", _calibration_section(calibrated, metrics[calibrated]["calibration"], figures["reliability"])]
             if calibrated and "reliability" in figures

@@ -15,12 +15,14 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from train.config import RunConfig
+from train.config import RunConfig, load_config
 from train.data.dataset import SPLITS
 from train.data.labels import label_table
 from train.evaluation.crossdomain import CrossDomain
 from train.evaluation.evaluate import CROSS_DOMAIN, SplitEvaluation
+from train.inference.linker import FILES as LINKER_FILES
 from train.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
+from train.reporting.cardclaims import own_rows
 from train.reporting.modelcard import write_model_card
 from train.training.base_model import base_model_name
 
@@ -69,9 +71,10 @@ def write_cross_domain(model_dir: Path, config: RunConfig, result: CrossDomain) 
 
 
 def write_claims_evaluation(model_dirs: list[Path], split: str, results: dict[str, Any]) -> None:
-    """The comparison of the rules and the claims models into every one of their folders."""
-    for model_dir in model_dirs:
-        atomic_write_json(Path(model_dir) / f"claims_eval_{split}.json", results)
+    """The comparison of the rules and the claims models into every one of their folders, and their cards."""
+    for model_dir in map(Path, model_dirs):
+        atomic_write_json(model_dir / f"claims_eval_{split}.json", results)
+        write_card(model_dir, load_config(model_dir / "run_config.yaml"), stored_results(model_dir))
 
 
 def write_card(model_dir: Path, config: RunConfig, results: dict) -> None:
@@ -96,4 +99,9 @@ def write_card(model_dir: Path, config: RunConfig, results: dict) -> None:
         model_name=config.path(config.train.output_dir).name,
         license=config.model.license,
         cross_domain=results.get(CROSS_DOMAIN),
+        claims={
+            path.stem.removeprefix("claims_eval_"): own_rows(json.loads(path.read_text(encoding="utf-8")), model_dir)
+            for path in sorted(model_dir.glob("claims_eval_*.json"))
+        },
+        linker=json.loads(info.read_text(encoding="utf-8")) if (info := model_dir / LINKER_FILES[1]).is_file() else None,
     )
