@@ -145,9 +145,12 @@ def sentence_claims(s: SentenceView, trace: dict[Span, dict] | None = None) -> l
     taken = {w for c in found for w in range(c.first, c.last + 1)}
     qty_spans = [s.span(c.first, c.last, "QTY") for c in found]
     spans = list(qty_spans)
+    rules: list[str] | None = [] if trace is not None else None
+    found_times = find_times(s, rules)
+    timed = frozenset(w for t in found_times for w in range(t[0], t[1] + 1))
     claims: list[tuple[int, int]] = []  # words each claim covers: its QTY and its ENT
     for c, qty in zip(found, qty_spans):
-        ent, why = counted_noun(s, c, taken)
+        ent, why = counted_noun(s, c, taken, timed)
         if ent:
             taken.update(range(ent[0], ent[1] + 1))
             spans.append(s.span(*ent, "ENT"))
@@ -158,8 +161,6 @@ def sentence_claims(s: SentenceView, trace: dict[Span, dict] | None = None) -> l
                 trace[spans[-1]] = {"rule": why, "counted_by": qty}
             else:
                 trace[qty]["entity"] = {"none": why}
-    rules: list[str] | None = [] if trace is not None else None
-    found_times = find_times(s, rules)
     kept = [k for k, t in enumerate(found_times) if not taken.intersection(range(t[0], t[1] + 1))]
     times = [found_times[k] for k in kept]
     # times run left to right without overlap: those near a claim are one slice of them
