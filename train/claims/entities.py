@@ -69,15 +69,17 @@ def counted_noun(
     s: SentenceView, c: Candidate, taken: set[int], timed: frozenset[int] = frozenset()
 ) -> tuple[tuple[int, int] | None, str]:
     """The ENT of ``c``: words (first, last) of the noun phrase it counts, right after it (past
-    ``آخرون``, without a partitive ``من``; not a weekday or a month), extended by up to three definite or
-    nisba words; or the noun
+    ``آخرون``, without a partitive ``من``; not a weekday or a month), extended by up to three definite,
+    coordinated definite (``القتلى والجرحى``) or nisba words, or an adjective in the accusative of an
+    indefinite head (``جنديا مسلحا``); or the noun
     before a ``واحد`` that counts it (:func:`noun_counted_by_one`). With it, the name of the rule that
     found it, or (no ENT) the reason. Money, measures and a percentage without a definite partitive have
     the variable they measure (:func:`measured_after`, :func:`measured_variable`; ``timed``: the words of the
     sentence's TIMEs, which they pass over); a definite fraction counts only a definite partitive.
 
     Counted: ``قتل 25 [شخصا] في الهجوم يوم الأحد.``, ``قتل 20-25 من [الجنود] في الهجوم.``,
-    ``وقدمت الحكومة 100 مليون دولار لإيواء ما بين 10 و12 ألف [نازح] خلال العام الماضي.``
+    ``وقدمت الحكومة 100 مليون دولار لإيواء ما بين 10 و12 ألف [نازح] خلال العام الماضي.``,
+    ``قتل حوالى 50 [جنديا مسلحا] في الهجوم.``, ``سقط عشرات [القتلى والجرحى] في القصف.``
     Uncounted: ``وأصيب 1400 بجروح.``, ``ووصل إلى 120 كيلومترا.``, ``وانخفضت الكلفة بأكثر من النصف وأصبحت أرخص.``,
     ``وجرح ستة آخرين السبت.``
     """
@@ -106,8 +108,10 @@ def counted_noun(
     while end + 1 < len(s.words) and end - w < 3 and end + 1 not in taken:
         nxt, prev = s.words[end + 1], s.words[end]
         definite = nxt.startswith("ال") and len(nxt) > 3
+        coordinated = prev.startswith("ال") and nxt.startswith("وال") and len(nxt) > 4  # القتلى والجرحى
         nisba = not prev.startswith("ال") and NISBA_RE.fullmatch(nxt) is not None
-        if not (definite or nisba) or not is_noun(nxt) or has(nxt, WEEKDAYS | MONTHS | RELATIVE):
+        agreeing = prev.endswith("ا") and nxt.endswith("ا") and not nxt.endswith("وا") and len(nxt) > 3 and end == w
+        if not (definite or coordinated or nisba or agreeing) or not is_noun(nxt) or has(nxt, WEEKDAYS | MONTHS | RELATIVE):
             break
         end += 1
     return (w, end), counted_noun.__name__
