@@ -165,17 +165,21 @@ def measured_variable(
     variable to its amount (``بلغت``, ``ارتفعت``, ``بنسبة``, ``قدرها``: ``measure_links`` of the lexicon) and
     its TIMEs, the noun phrase that ends there: definite words back to the first (``بلغت [الصادرات غير
     النفطية]``) or to the indefinite head of the phrase (``[أرباح الشركة]``, ``[غرامة]``). A prepositional phrase
-    (``بالعملة الصعبة``, and ``في فنزويلا`` past a link) is passed over; the search stops at punctuation, at
+    (``بالعملة الصعبة``, and ``في فنزويلا`` past a link) is passed over, and so is the parenthesis of an amount
+    written in parentheses after its variable (``فاس (39 في المائة)``); the search stops at punctuation, at
     another quantity, and :data:`MAX_BACK` words back. A definite phrase with no link word on either side is
     the subject of some other verb, not what is measured (``وقدمت الحكومة 100 مليون دولار``: none).
 
     Counted: ``بلغت [الصادرات غير النفطية] 12.7 مليار دولار.``, ``ارتفعت [طلبات اللجوء] بنسبة 31 بالمئة.``,
     ``وحققت الشبكة [أرباحا] بلغت حوالي 40 مليار دولار العام الماضي.``,
     ``وتراجعت [أرباح الشركة] خلال النصف الأول من العام الجاري بنحو 12%.``,
-    ``وبلغت [عائدات السياحة] بالعملة الصعبة 69,7 مليار درهم.``, ``انخفض [إجمالي الناتج المحلي] في فنزويلا بنسبة 45%.``
+    ``وبلغت [عائدات السياحة] بالعملة الصعبة 69,7 مليار درهم.``, ``انخفض [إجمالي الناتج المحلي] في فنزويلا بنسبة 45%.``,
+    ``سجلت أعلى نسب النمو في مدن فاس (39 في المائة) [وورزازات] (37 في المائة).``
     Uncounted: ``قتل 25 شخصا، وارتفعت بنسبة 5%.``, ``ووصل إلى 120 كيلومترا.``, ``وقدمت الحكومة 100 مليون دولار.``
     """
     w, seen, linked, past_phrase = s.next_word(c.first - 1, -1), 0, False, False
+    if s.word(w) == "(":  # فاس (39 في المائة): as if the parentheses were not there
+        w = s.next_word(w - 1, -1)
     while w >= 0 and seen < MAX_BACK:
         word = s.word(w)
         if w in timed or has(word, MEASURE_LINKS) or word == IN and w + 1 in timed:
@@ -202,10 +206,9 @@ def measured_variable(
 
 def _phrase_back(s: SentenceView, end: int, blocked: set[int]) -> int | None:
     """The first word of the noun phrase ending at word ``end``: back over definite words (and ``غير``
-    between two of them) to the first, or to an indefinite head (the head of a construct, ``أرباح الشركة``,
-    or up to two indefinite words, ``سعر طرح``, ``جائزة رفيعة``), never past a word that reads as a verb
-    (:func:`_verb_like`); ``None`` when word ``end`` is no noun."""
-    first, w, indefinite = None, end, 0
+    between two of them) to the first, or to an indefinite head (``أرباح الشركة``, ``غرامة``), never to a
+    word that reads as a verb (:func:`_verb_like`); ``None`` when word ``end`` is no noun."""
+    first, w = None, end
     while w >= 0 and end - w < MAX_PHRASE:
         word = s.word(w)
         if first is not None and has(word, INNER_NOUN_WORDS) and DEFINITE_RE.match(s.word(w - 1)):
@@ -216,11 +219,9 @@ def _phrase_back(s: SentenceView, end: int, blocked: set[int]) -> int | None:
         definite = DEFINITE_RE.match(word) is not None
         if not definite and first is not None and _verb_like(s, w):  # واستمرت [الرحلة]: a verb, then its subject
             break
-        if not definite and first is not None and DEFINITE_RE.match(s.word(first)) is None and indefinite:
-            break  # two indefinite words at most: سعر طرح, جائزة رفيعة
-        first, indefinite = w, indefinite + (not definite)
-        if PREPOSITIONAL_RE.match(word) or not definite and DEFINITE_RE.match(s.word(w + 1)):
-            break  # the head of a construct (أرباح الشركة), or a prepositional phrase
+        first = w
+        if PREPOSITIONAL_RE.match(word) or not definite:
+            break  # the indefinite head (أرباح الشركة, غرامة), or a prepositional phrase
         w -= 1
     return first
 

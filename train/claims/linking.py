@@ -71,7 +71,7 @@ NEAR_WORDS = 2  # words (``من``, ``آخرين``) that may stand between a quan
 
 def _owners(text: str, quantities: list[Span], kinds: dict[Span, str | None], entities: list[Span]) -> dict[Span, list[Span]]:
     """Each ENT belongs to the QTY it is written for: the QTY right before it (at most :data:`NEAR_WORDS`
-    words between: Arabic counts its noun after the number, ``400 من المقاتلين``), or the QTY right after it
+    words between, no punctuation: Arabic counts its noun after the number, ``400 من المقاتلين``), or the QTY right after it
     (only spaces between: ``مرة واحدة``, unless a QTY stands right before it too); else the next amount of
     money, percentage or measure after it in the sentence, which measures it (``بلغت الصادرات 12.7 مليار
     دولار``); else the last QTY before it, or the first of the sentence. ``quantities`` are sorted."""
@@ -81,7 +81,8 @@ def _owners(text: str, quantities: list[Span], kinds: dict[Span, str | None], en
         before = bisect_left(starts, ent.start)  # quantities[:before] start before the ENT
         previous = quantities[before - 1] if before else None
         after = quantities[before] if before < len(quantities) else None
-        near_before = previous is not None and len(text[previous.end : ent.start].split()) <= NEAR_WORDS
+        gap = text[previous.end : ent.start].split() if previous is not None else []
+        near_before = previous is not None and len(gap) <= NEAR_WORDS and all(word.isalpha() for word in gap)
         right_before = after is not None and not text[ent.end : after.start].strip()
         if right_before and (previous is None or text[previous.end : ent.start].strip()):
             owner = after
