@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from train.claims.entities import counted_noun, noun_counted_by_one
+from train.claims.entities import counted_noun, measured_after, measured_variable, noun_counted_by_one
 from train.claims.exclusions import EXCLUSIONS, exclusion
 from train.claims.linking import claim_records, readable_claims
 from train.claims.rules import INCLUSIONS, find_claims, inclusion
@@ -520,9 +520,11 @@ def test_reported_examples() -> None:
         assert _spans(text, "QTY") and not _spans(text, "TIME"), text
 
 
-def test_counted_noun_examples() -> None:
-    counted, uncounted = _examples(counted_noun, "Counted"), _examples(counted_noun, "Uncounted")
-    assert counted and uncounted
+@pytest.mark.parametrize("rule", [counted_noun, measured_after, measured_variable], ids=lambda rule: rule.__name__)
+def test_entity_rule_examples(rule) -> None:
+    """Each ENT rule's docstring examples: the marked words are an ENT; the uncounted give a QTY and no ENT."""
+    counted, uncounted = _examples(rule, "Counted"), _examples(rule, "Uncounted")
+    assert counted
     for text, marked in counted:
         assert marked in _spans(text, "ENT"), text
     for text, _ in uncounted:

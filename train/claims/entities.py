@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from train.claims.lexicon import (
+    AGE_LINKS,
+    AGE_UNITS,
     FROM,
     IN,
     INNER_NOUN_WORDS,
@@ -135,7 +137,7 @@ def measured_after(s: SentenceView, c: Candidate, taken: set[int], timed: frozen
     ``في``) and its noun phrase (:func:`_phrase_from`).
 
     Counted: ``وقعت اتفاقية لتزويد الصين بحوالي 3.4 مليون طن من [الغاز الطبيعي المسال] سنويا.``,
-    ``وجدت أن 36 في المئة من [أصحاب العمل] فكروا بذلك.``, ``وسجلت زيادة بنسبة 1,5 بالمئة في [عدد السياح] الوافدين.``
+    ``وجدت أن 36 في المئة من [أصحاب العمل] فكروا بذلك.``, ``وسجلت زيادة بنسبة 1,5 بالمئة في [عدد السياح الوافدين].``
     """
     w = s.next_word(c.last + 1)
     if not (s.word(w) == FROM or s.word(w) == IN and c.match.quantity.kind == "percent"):
@@ -166,7 +168,8 @@ def measured_variable(
     its TIMEs, the noun phrase that ends there: definite words back to the first (``بلغت [الصادرات غير
     النفطية]``) or to the indefinite head of the phrase (``[أرباح الشركة]``, ``[غرامة]``). A prepositional phrase
     (``بالعملة الصعبة``, and ``في فنزويلا`` past a link) is passed over, and so is the parenthesis of an amount
-    written in parentheses after its variable (``فاس (39 في المائة)``); the search stops at punctuation, at
+    written in parentheses after its variable (``فاس (39 في المائة)``); an age goes back past ``البالغ من العمر``
+    and commas to the person. The search stops at punctuation, at
     another quantity, and :data:`MAX_BACK` words back. A definite phrase with no link word on either side is
     the subject of some other verb, not what is measured (``وقدمت الحكومة 100 مليون دولار``: none).
 
@@ -174,16 +177,19 @@ def measured_variable(
     ``وحققت الشبكة [أرباحا] بلغت حوالي 40 مليار دولار العام الماضي.``,
     ``وتراجعت [أرباح الشركة] خلال النصف الأول من العام الجاري بنحو 12%.``,
     ``وبلغت [عائدات السياحة] بالعملة الصعبة 69,7 مليار درهم.``, ``انخفض [إجمالي الناتج المحلي] في فنزويلا بنسبة 45%.``,
-    ``سجلت أعلى نسب النمو في مدن فاس (39 في المائة) [وورزازات] (37 في المائة).``
-    Uncounted: ``قتل 25 شخصا، وارتفعت بنسبة 5%.``, ``ووصل إلى 120 كيلومترا.``, ``وقدمت الحكومة 100 مليون دولار.``
+    ``سجلت أعلى نسب النمو في مدن فاس (39 في المائة) [وورزازات] (37 في المائة).``,
+    ``واحتجز [هيدجيز] ،31 عاما، في المطار.``
+    Uncounted: ``وارتفعت بنسبة 5% أمس.``, ``ووصل إلى 120 كيلومترا.``, ``وقدمت الحكومة 100 مليون دولار.``
     """
     w, seen, linked, past_phrase = s.next_word(c.first - 1, -1), 0, False, False
-    if s.word(w) == "(":  # فاس (39 في المائة): as if the parentheses were not there
+    age = s.word(c.last) in AGE_UNITS
+    if s.word(w) == "(" or age and s.word(w) in ("،", ","):  # فاس (39 في المائة), هيدجيز، 31 عاما
         w = s.next_word(w - 1, -1)
+    links = MEASURE_LINKS | AGE_LINKS if age else MEASURE_LINKS
     while w >= 0 and seen < MAX_BACK:
         word = s.word(w)
-        if w in timed or has(word, MEASURE_LINKS) or word == IN and w + 1 in timed:
-            linked = linked or has(word, MEASURE_LINKS)
+        if w in timed or has(word, links) or word == IN and w + 1 in timed or age and word in ("،", ","):
+            linked = linked or has(word, links)
             w, seen = s.next_word(w - 1, -1), seen + 1
             continue
         first = _phrase_back(s, w, taken | timed)

@@ -181,6 +181,8 @@ STOP = _words("stop_words")
 MEASURE_LINKS = _words("measure_links")
 INNER_NOUN_WORDS = _words("inner_noun_words")
 CONTINUATION = _words("continuation_words")
+AGE_LINKS = _words("age_links")
+AGE_UNITS = _words("age_units")
 NUMBER_WORDS = (
     frozenset(UNITS)
     | frozenset(TENS)
