@@ -293,6 +293,13 @@ def test_amounts_share_the_variable_they_measure() -> None:
     assert not any(r["entity_inherited"] for r in records)
 
 
+def test_each_amount_of_a_list_takes_the_time_of_its_clause() -> None:
+    """The nearer TIME across a comma loses to the one of the amount's own clause."""
+    text = "وكانت العائدات على النحو التالي: 451 مليون دولار في يناير، و435 مليون دولار في فبراير، و463 مليون دولار في مارس."
+    records = claim_records(text, find_claims(text))
+    assert [r["time"] for r in records] == ["يناير", "فبراير", "مارس"]
+
+
 def test_inherited_links() -> None:
     """A sentence opening with a continuation word (كما, أما) inherits the TIME of the nearest earlier
     sentence of its paragraph that has one; a count followed by آخرين with no ENT in its sentence inherits

@@ -34,7 +34,10 @@ SHARED_LINK = (
     "no ENT of its own: an amount of money, percentage or measure shares the ENT of the last such amount "
     "before it in the sentence; a count followed by 'others' (آخرين) that of the last QTY before it"
 )
-TIME_LINK = "the nearest TIME span of the sentence (a tie goes to the one after the QTY)"
+TIME_LINK = (
+    "the nearest TIME span of the sentence (a tie goes to the one after the QTY), unless a comma separates "
+    "them and the TIME on the QTY's other side is in its clause"
+)
 INHERITED_LINK = (
     "none in its sentence: inherited from the nearest earlier sentence of the same paragraph that has its own "
     "(its last linked span), a TIME when the sentence opens with a continuation word (كما, كذلك, أما), an ENT "
@@ -163,7 +166,8 @@ def _sentence_links(text: str, read: dict[Span, Quantity], entities: list[Span],
     (chosen span, candidates, rule, inherited): the nearest ENT it owns (:func:`_owners`), else, for an
     amount of money, a percentage or a measure, the ENT of the last such amount before it (``ارتفعت الأرباح
     بنحو 12% إلى 72.5 مليون ريال``), and for a count followed by ``آخرين`` the ENT of the last QTY before it
-    that has one (``مقتل 5 من العناصر وإصابة 6 آخرين``); and the nearest TIME of the sentence."""
+    that has one (``مقتل 5 من العناصر وإصابة 6 آخرين``); and the nearest TIME of the sentence, preferring
+    one of the QTY's own clause (:func:`_same_clause`)."""
     quantities = list(read)
     kinds = {qty: quantity.kind for qty, quantity in read.items()}
     owned = _owners(text, quantities, kinds, entities) if entities else {}
@@ -180,9 +184,25 @@ def _sentence_links(text: str, read: dict[Span, Quantity], entities: list[Span],
             if kinds[qty] in MEASURED:
                 last_measured = entity
         candidates = owned.get(qty, []) if rule == ENTITY_LINK else [entity]
-        time = nearest_time(qty)
+        time = _same_clause(text, qty, nearest_time(qty), times)
         linked.append({"entity": (entity, candidates, rule, False), "time": (time, times, TIME_LINK, False)})
     return linked
+
+
+def _same_clause(text: str, qty: Span, nearest: Span | None, times: list[Span]) -> Span | None:
+    """``nearest``, unless a comma stands between it and ``qty`` and the TIME on the other side of ``qty``
+    (the first after it, or the last before it) has none: in a list (``451 مليون دولار في يناير، و435 مليون
+    دولار في فبراير``) each amount takes the time of its own clause."""
+    if nearest is None or not _comma_between(text, qty, nearest):
+        return nearest
+    k = bisect_left(times, nearest)
+    other = times[k + 1] if nearest.end <= qty.start and k + 1 < len(times) else times[k - 1] if k else None
+    return other if other is not None and other != nearest and not _comma_between(text, qty, other) else nearest
+
+
+def _comma_between(text: str, a: Span, b: Span) -> bool:
+    between = text[min(a.end, b.end) : max(a.start, b.start)]
+    return "،" in between or "," in between
 
 
 def _others_after(text: str, qty: Span) -> bool:
