@@ -4,9 +4,12 @@
 Works on any claims spans, the rule tagger's (:func:`train.claims.rules.find_claims`) or a model's.
 :func:`readable_claims` drops the ``QTY`` spans of a model whose text reads as no number (a stray word
 such as ``وملف``): every quantity of the guidelines has a value or a bound. :func:`claim_records` reads
-each ``QTY`` with :func:`train.claims.quantity.parse_quantity` and links to it the nearest ``TIME`` of
-its sentence and the nearest ``ENT`` it owns (:func:`_owners`). Each look-up is logarithmic
-(:class:`_Nearest`), so the records of a sentence take time linear in it.
+each ``QTY`` with :func:`train.claims.quantity.parse_quantity` and links to it the nearest ``ENT`` it owns
+(:func:`_owners`) or shares (an amount after another, a count followed by ``آخرين``), the nearest ``TIME`` of
+its clause (:func:`_same_clause`), and, when its sentence has none and a cue says an earlier sentence of the
+paragraph governs it, that sentence's (:func:`_inherit`). :func:`set_link` writes every link, for every linker.
+Each look-up is logarithmic (:class:`_Nearest`) and inheritance keeps only the last own link of the article,
+so the records of an article take time linear in it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Rule-based number-claim tagger: the ``claims`` layer of the annotation guidelines without a model.
 
 :func:`find_claims` tags ``QTY`` (a quantity read by :mod:`train.claims.grammar`, with its approximator,
-comparator and marker), ``ENT`` (the noun phrase it counts, :mod:`train.claims.entities`) and ``TIME``
+comparator and marker), ``ENT`` (the noun phrase it counts, or the variable an amount of money, percentage
+or measure measures, :mod:`train.claims.entities`) and ``TIME``
 (the temporal expression of the sentence nearest to it, :mod:`train.claims.times`). Spans start and end
 on the words of :func:`train.data.text.tokenize`; a number glued to clitics (``لآلاف``, ``و60``) is
 tagged as its whole word. A unit-like noun after the number (``لثلاثين يوماً``, ``35 نقطة``) and a

@@ -3,7 +3,8 @@
 :func:`find_times` walks the sentence's words left to right; at each word the rules of
 :data:`TIME_RULES` are tried in order and the first that applies gives a span, after which the walk
 goes on past it. A preposition's rules come first (``منذ ديسمبر``, ``خلال 2018``, ``منذ ثلاث سنوات``), then
-the bare expressions of :data:`BARE_TIMES` (``يوم الأربعاء``, ``الشهر الماضي``, ``النصف الأول من العام``).
+the bare expressions of :data:`BARE_TIMES` (``يوم الأربعاء``, ``الشهر الماضي``, ``النصف الأول من العام``,
+``بشهر فبراير/شباط``, ``الساعة 00:08``). A weekday that dates the report of a fact is left out (:func:`reported`).
 :func:`train.claims.rules.sentence_claims` keeps, for each claim, the nearest of them. Each docstring
 gives examples of what it finds (``[...]`` marks the TIME; ``tests/test_rules.py`` checks each against its rule).
 """
