@@ -19,6 +19,7 @@ from train.claims.lexicon import (
     IN,
     INNER_NOUN_WORDS,
     MEASURE_LINKS,
+    MEASURE_PARTICLES,
     MONTHS,
     NOT_COUNTED,
     ONE_AFTER,
@@ -26,6 +27,7 @@ from train.claims.lexicon import (
     OTHERS,
     RELATIVE,
     STOP,
+    VALUE_WORDS,
     WEEKDAYS,
 )
 from train.claims.sentence import Candidate, SentenceView, has, is_noun
@@ -178,7 +180,7 @@ def measured_variable(
     ``وتراجعت [أرباح الشركة] خلال النصف الأول من العام الجاري بنحو 12%.``,
     ``وبلغت [عائدات السياحة] بالعملة الصعبة 69,7 مليار درهم.``, ``انخفض [إجمالي الناتج المحلي] في فنزويلا بنسبة 45%.``,
     ``سجلت أعلى نسب النمو في مدن فاس (39 في المائة) [وورزازات] (37 في المائة).``,
-    ``واحتجز [هيدجيز] ،31 عاما، في المطار.``
+    ``واحتجز [هيدجيز] ،31 عاما، في المطار.``, ``ستقدم الصين [قروضا للتنمية الاقتصادية] بقيمة 20 مليار دولار.``
     Uncounted: ``وارتفعت بنسبة 5% أمس.``, ``ووصل إلى 120 كيلومترا.``, ``وقدمت الحكومة 100 مليون دولار.``
     """
     w, seen, linked, past_phrase = s.next_word(c.first - 1, -1), 0, False, False
@@ -204,10 +206,22 @@ def measured_variable(
             return None
         # a definite phrase right before the amount is the subject of some verb (وقدمت الحكومة 100 مليون دولار)
         # unless a link verb stands on one side of it
-        if linked or has(before, MEASURE_LINKS) or not DEFINITE_RE.match(s.word(first)):
-            return first, w
+        if linked or has(before, MEASURE_LINKS - MEASURE_PARTICLES) or not DEFINITE_RE.match(s.word(first)):
+            return _valued(s, first, w, taken | timed)
         return None
     return None
+
+
+def _valued(s: SentenceView, first: int, last: int, blocked: set[int]) -> tuple[int, int]:
+    """The phrase (``first``, ``last``), or, when it is a bare ``قيمة`` (``قيمتها``, ``بقيمة``), the noun
+    phrase before it (past link words) whose value it is (``[قروض للتنمية الاقتصادية] بقيمة 20 مليار دولار``)."""
+    if first != last or not has(s.word(first), VALUE_WORDS):
+        return first, last
+    end = s.next_word(first - 1, -1)
+    while end >= 0 and has(s.word(end), MEASURE_LINKS):  # تحويلات الأجانب قد بلغت قيمتها
+        end = s.next_word(end - 1, -1)
+    owner = _phrase_back(s, end, blocked) if end >= 0 else None
+    return (first, last) if owner is None else (owner, end)
 
 
 def _phrase_back(s: SentenceView, end: int, blocked: set[int]) -> int | None:
@@ -221,6 +235,8 @@ def _phrase_back(s: SentenceView, end: int, blocked: set[int]) -> int | None:
             w -= 1
             continue
         if w in blocked or len(word) < 2 or not is_noun(word) or has(word, STOP | MEASURE_LINKS | WEEKDAYS | MONTHS):
+            break
+        if word.endswith("وا"):  # قدروا: a plural verb
             break
         definite = DEFINITE_RE.match(word) is not None
         if not definite and first is not None and _verb_like(s, w):  # واستمرت [الرحلة]: a verb, then its subject
