@@ -60,7 +60,7 @@ def test_explain_names_the_rules_of_every_span_and_the_links(monkeypatch: pytest
     time = count["time"]
     assert time["chosen"]["text"] == "يوم الأحد" and [c["text"] for c in time["candidates"]] == ["يوم الأحد"]
     assert time["span"]["rule"] == "bare: day_and_weekday"
-    assert [q["text"] for q in time["span"]["nearest_to"]] == ["25", "واحد على الأقل"]
+    assert [q["text"] for q in time["span"]["nearest_to"]] == ["25"]  # not past "، وأعلنت": another clause
     assert time["tagger"]["chosen"]["text"] == "يوم الأحد" and "8 words" in time["tagger"]["rule"]
 
     one = claims["واحد على الأقل"]["explain"]["entity"]

@@ -293,6 +293,12 @@ def test_amounts_share_the_variable_they_measure() -> None:
     assert not any(r["entity_inherited"] for r in records)
 
 
+def test_a_time_does_not_scope_the_clause_before_a_comma_and_conjunction() -> None:
+    text = "ولعب اللاعب 92 مرة للمنتخب، وانتخب أحسن لاعب 5 مرات منذ 2011."
+    records = {r["text"]: r for r in claim_records(text, find_claims(text))}
+    assert (records["92"]["time"], records["5"]["time"]) == (None, "منذ 2011")
+
+
 def test_each_amount_of_a_list_takes_the_time_of_its_clause() -> None:
     """The nearer TIME across a comma loses to the one of the amount's own clause."""
     text = "وكانت العائدات على النحو التالي: 451 مليون دولار في يناير، و435 مليون دولار في فبراير، و463 مليون دولار في مارس."

@@ -144,6 +144,7 @@ DAY_WORD = _word("day")
 
 # The rule tagger's context words -------------------------------------------------------------------------
 JOINING_SYMBOLS = frozenset(_entry("joining_symbols"))
+COMMAS = frozenset(_entry("commas"))
 TIGHT_SYMBOLS = frozenset(_entry("tight_symbols"))
 MONTHS = _words("months")
 MONTH_WORDS = MONTHS | {_word("month_word")}

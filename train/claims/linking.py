@@ -14,11 +14,12 @@ so the records of an article take time linear in it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from itertools import accumulate
 
-from train.claims.lexicon import CONTINUATION, OTHERS
+from train.claims.lexicon import COMMAS, CONTINUATION, OTHERS
 from train.claims.quantity import leading_context, parse_quantity
 from train.claims.record import Quantity
 from train.claims.sentence import LAYER, has
@@ -26,6 +27,7 @@ from train.claims.words import norm_word
 from train.data.spans import Span
 from train.data.text import Sentence, paragraph_of, split_sentences, tokenize
 
+CLAUSE_BREAK_RE = re.compile(f"[{''.join(COMMAS)}]\\s*و")  # a comma, then the conjunction opening a clause
 LINKER = "rules"  # what --explain names the linker of this module
 LINKS = ("entity", "time")
 ENTITY_LINK = (
@@ -193,19 +195,26 @@ def _sentence_links(text: str, read: dict[Span, Quantity], entities: list[Span],
 
 
 def _same_clause(text: str, qty: Span, nearest: Span | None, times: list[Span]) -> Span | None:
-    """``nearest``, unless a comma stands between it and ``qty`` and the TIME on the other side of ``qty``
-    (the first after it, or the last before it) has none: in a list (``451 مليون دولار في يناير، و435 مليون
-    دولار في فبراير``) each amount takes the time of its own clause."""
-    if nearest is None or not _comma_between(text, qty, nearest):
+    """``nearest``, unless a comma stands between it and ``qty``: then the TIME on the other side of ``qty``
+    (the first after it, or the last before it) when no comma separates it (in a list, ``451 مليون دولار في
+    يناير، و435 مليون دولار في فبراير``, each amount takes the time of its own clause), else ``nearest`` unless
+    the comma ends a clause before the conjunction ``و`` of another (``لعب 92 مرة، وانتخب ... منذ 2011``: none;
+    the tagger's :func:`train.claims.rules.clause_breaks`)."""
+    if nearest is None or not _commas_between(text, qty, nearest):
         return nearest
     k = bisect_left(times, nearest)
     other = times[k + 1] if nearest.end <= qty.start and k + 1 < len(times) else times[k - 1] if k else None
-    return other if other is not None and other != nearest and not _comma_between(text, qty, other) else nearest
+    if other is not None and other != nearest and not _commas_between(text, qty, other):
+        return other
+    return None if CLAUSE_BREAK_RE.search(_between(text, qty, nearest)) else nearest
 
 
-def _comma_between(text: str, a: Span, b: Span) -> bool:
-    between = text[min(a.end, b.end) : max(a.start, b.start)]
-    return "،" in between or "," in between
+def _between(text: str, a: Span, b: Span) -> str:
+    return text[min(a.end, b.end) : max(a.start, b.start)]
+
+
+def _commas_between(text: str, a: Span, b: Span) -> bool:
+    return any(comma in _between(text, a, b) for comma in COMMAS)
 
 
 def _others_after(text: str, qty: Span) -> bool:
