@@ -41,7 +41,7 @@ def test_explain_names_the_rules_of_every_span_and_the_links(monkeypatch: pytest
         qty = claim["explain"]["qty"]
         assert qty["made_by"] == "rules"
         assert qty["exclusions_passed"] == [rule.__name__ for rule in EXCLUSIONS]
-        assert {claim["explain"]["entity"]["linker"], claim["explain"]["time"]["linker"]} == {"nearest"}
+        assert {claim["explain"]["entity"]["linker"], claim["explain"]["time"]["linker"]} == {"rules"}
     assert [claims[t]["explain"]["qty"]["rule"] for t in claims] == [
         "count",
         "one_counting_its_noun",
@@ -60,14 +60,31 @@ def test_explain_names_the_rules_of_every_span_and_the_links(monkeypatch: pytest
     time = count["time"]
     assert time["chosen"]["text"] == "يوم الأحد" and [c["text"] for c in time["candidates"]] == ["يوم الأحد"]
     assert time["span"]["rule"] == "bare: day_and_weekday"
-    assert [q["text"] for q in time["span"]["nearest_to"]] == ["25", "واحد على الأقل"]
+    assert [q["text"] for q in time["span"]["nearest_to"]] == ["25"]  # not past "، وأعلنت": another clause
     assert time["tagger"]["chosen"]["text"] == "يوم الأحد" and "8 words" in time["tagger"]["rule"]
 
     one = claims["واحد على الأقل"]["explain"]["entity"]
     assert one["chosen"]["text"] == "شخص" and one["span"]["rule"] == "noun_counted_by_one"
     money = claims["100 مليون دولار"]["explain"]
-    assert money["entity"]["chosen"] is None and money["entity"]["tagger"] == {"none": "money and measures count nothing"}
-    assert money["time"] == {**money["time"], "candidates": [], "chosen": None, "span": None}
+    assert money["entity"]["chosen"] == {"text": "الخسائر", "start": 79, "end": 86}
+    assert money["entity"]["span"]["rule"] == "measured_variable" and not money["entity"]["inherited"]
+    assert money["time"] == {**money["time"], "candidates": [], "chosen": None, "span": None, "inherited": False}
+    assert "tagger" not in money["entity"]
+    nothing = claims["270 ألف"]["explain"]["time"]  # a new sentence without a continuation word inherits nothing
+    assert (nothing["chosen"], nothing["inherited"]) == (None, False)
+
+
+def test_explain_names_an_inherited_link(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ARTICLE", "قتل 37 شخصا منذ الأربعاء. كما قتل 58 مسلحا.")
+    code, [record] = _tag(monkeypatch, tmp_path, "--explain")
+    assert code == 0
+    first, second = record["claims"]
+    assert (second["time"], second["time_inherited"], second["linker"]["time"]) == ("منذ الأربعاء", True, "rules")
+    time = second["explain"]["time"]
+    assert time["inherited"] and time["chosen"] == {"text": "منذ الأربعاء", "start": 12, "end": 24}
+    assert time["candidates"] == [time["chosen"]] and "earlier sentence" in time["rule"]
+    assert time["span"]["rule"] == "preposition_and_time" and time["span"]["nearest_to"][0]["text"] == "37"
+    assert time["tagger"]["chosen"] is None  # the tagger found no TIME in the sentence itself
 
 
 def test_without_explain_the_records_are_as_before(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -94,7 +111,7 @@ def test_explain_names_the_claims_model_and_the_linker(
         explain = claim["explain"]
         assert explain["qty"] == {"made_by": "model", "model": str(claims_model)}
         for link in ("entity", "time"):
-            assert explain[link]["linker"] == "nearest"
+            assert explain[link]["linker"] == "rules"
             chosen = explain[link]["chosen"]
             assert (chosen and chosen["start"]) == claim[f"{link}_start"]
             assert explain[link]["span"] == (chosen and {"made_by": "model", "model": str(claims_model)})

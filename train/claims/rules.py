@@ -1,7 +1,8 @@
 """Rule-based number-claim tagger: the ``claims`` layer of the annotation guidelines without a model.
 
 :func:`find_claims` tags ``QTY`` (a quantity read by :mod:`train.claims.grammar`, with its approximator,
-comparator and marker), ``ENT`` (the noun phrase it counts, :mod:`train.claims.entities`) and ``TIME``
+comparator and marker), ``ENT`` (the noun phrase it counts, or the variable an amount of money, percentage
+or measure measures, :mod:`train.claims.entities`) and ``TIME``
 (the temporal expression of the sentence nearest to it, :mod:`train.claims.times`). Spans start and end
 on the words of :func:`train.data.text.tokenize`; a number glued to clitics (``لآلاف``, ``و60``) is
 tagged as its whole word. A unit-like noun after the number (``لثلاثين يوماً``, ``35 نقطة``) and a
@@ -23,6 +24,7 @@ from bisect import bisect_left, bisect_right
 
 from train.claims.entities import counted_noun, noun_counted_by_one
 from train.claims.exclusions import EXCLUSIONS, Rule, exclusion, year
+from train.claims.lexicon import COMMAS
 from train.claims.sentence import Candidate, SentenceView
 from train.claims.times import find_times
 from train.data.spans import Span
@@ -30,7 +32,10 @@ from train.data.text import split_sentences
 
 MAX_TIME_GAP = 8  # words between a claim (QTY and its ENT) and the TIME that scopes it
 EXCLUSION_NAMES = tuple(rule.__name__ for rule in EXCLUSIONS)
-TIME_CHOICE = f"the TIME nearest to the claim (its QTY and ENT), within {MAX_TIME_GAP} words"
+TIME_CHOICE = (
+    f"the TIME nearest to the claim (its QTY and ENT), within {MAX_TIME_GAP} words and its clause (no comma and "
+    "conjunction between)"
+)
 
 
 def range_of_numbers(s: SentenceView, c: Candidate) -> bool:
@@ -136,18 +141,35 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(a[0] - b[1], b[0] - a[1], 0)
 
 
+def clause_breaks(s: SentenceView) -> list[int]:
+    """The words of the sentence that end a clause: a comma before a word with the conjunction ``و``, which
+    opens a clause stating a further fact (``ولعب أوزيل 92 مرة للمنتخب، وانتخب أحسن لاعب منذ 2011``: the TIME
+    of the second clause does not scope the first)."""
+    return [w for w, word in enumerate(s.words) if word in COMMAS and s.word(s.next_word(w + 1)).startswith("و")]
+
+
+def _across(breaks: list[int], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether a clause break lies between the word intervals ``a`` and ``b``."""
+    low, high = min(a[1], b[1]), max(a[0], b[0])
+    return bisect_right(breaks, high) > bisect_left(breaks, low)
+
+
 def sentence_claims(s: SentenceView, trace: dict[Span, dict] | None = None) -> list[Span]:
     """The QTY, ENT and TIME spans of one sentence: each QTY with its ENT, and the TIME nearest to each
-    claim within :data:`MAX_TIME_GAP` words (a TIME may scope several). With ``trace``, why each span."""
+    claim within :data:`MAX_TIME_GAP` words and no :func:`clause_breaks` away (a TIME may scope several).
+    With ``trace``, why each span."""
     found = quantities(s)
     if not found:
         return []
     taken = {w for c in found for w in range(c.first, c.last + 1)}
     qty_spans = [s.span(c.first, c.last, "QTY") for c in found]
     spans = list(qty_spans)
+    rules: list[str] | None = [] if trace is not None else None
+    found_times = find_times(s, rules)
+    timed = frozenset(w for t in found_times for w in range(t[0], t[1] + 1))
     claims: list[tuple[int, int]] = []  # words each claim covers: its QTY and its ENT
     for c, qty in zip(found, qty_spans):
-        ent, why = counted_noun(s, c, taken)
+        ent, why = counted_noun(s, c, taken, timed)
         if ent:
             taken.update(range(ent[0], ent[1] + 1))
             spans.append(s.span(*ent, "ENT"))
@@ -158,15 +180,15 @@ def sentence_claims(s: SentenceView, trace: dict[Span, dict] | None = None) -> l
                 trace[spans[-1]] = {"rule": why, "counted_by": qty}
             else:
                 trace[qty]["entity"] = {"none": why}
-    rules: list[str] | None = [] if trace is not None else None
-    found_times = find_times(s, rules)
     kept = [k for k, t in enumerate(found_times) if not taken.intersection(range(t[0], t[1] + 1))]
     times = [found_times[k] for k in kept]
     # times run left to right without overlap: those near a claim are one slice of them
     starts, ends = [t[0] for t in times], [t[1] for t in times]
     chosen: dict[tuple[int, int], list[Span]] = {}  # a TIME -> the QTYs it is nearest to
+    breaks = clause_breaks(s)
     for claim, qty in zip(claims, qty_spans):
         near = times[bisect_left(ends, claim[0] - MAX_TIME_GAP) : bisect_right(starts, claim[1] + MAX_TIME_GAP)]
+        near = [t for t in near if not _across(breaks, t, claim)]
         best = min(near, key=lambda t: (_gap(t, claim), t[0] < claim[0])) if near else None
         if best:
             chosen.setdefault(best, []).append(qty)

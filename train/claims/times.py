@@ -3,7 +3,8 @@
 :func:`find_times` walks the sentence's words left to right; at each word the rules of
 :data:`TIME_RULES` are tried in order and the first that applies gives a span, after which the walk
 goes on past it. A preposition's rules come first (``منذ ديسمبر``, ``خلال 2018``, ``منذ ثلاث سنوات``), then
-the bare expressions of :data:`BARE_TIMES` (``يوم الأربعاء``, ``الشهر الماضي``, ``النصف الأول من العام``).
+the bare expressions of :data:`BARE_TIMES` (``يوم الأربعاء``, ``الشهر الماضي``, ``النصف الأول من العام``,
+``بشهر فبراير/شباط``, ``الساعة 00:08``). A weekday that dates the report of a fact is left out (:func:`reported`).
 :func:`train.claims.rules.sentence_claims` keeps, for each claim, the nearest of them. Each docstring
 gives examples of what it finds (``[...]`` marks the TIME; ``tests/test_rules.py`` checks each against its rule).
 """
@@ -13,19 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from train.claims.lexicon import (
+    AMBIGUOUS_MONTHS,
     BY_THEN,
+    CLOCK,
     DAY,
+    DAY_PARTS,
     FROM,
     IN,
+    MONTH_ORDINALS,
+    MONTH_WORD,
     MONTHS,
+    NOW,
     PART_OF_YEAR,
     PART_ORDINALS,
     PERIODS,
     RELATIVE,
+    REPORTING,
     SCOPING_DURATION,
     THIS,
     TIME_PREPS,
     TIME_UNITS,
+    TIME_ZONE,
     UNITS,
     WEEKDAYS,
     YEAR_WORDS,
@@ -49,21 +58,68 @@ def day_and_weekday(s: SentenceView, w: int) -> int | None:
 def weekday(s: SentenceView, w: int) -> int | None:
     """A definite weekday.
 
-    Found: ``وأعلنت الوزارة [الجمعة] 300 إصابة جديدة.``
+    Found: ``قتل 25 شخصا [الجمعة] في الهجوم.``
     """
     return w if has(s.word(w), WEEKDAYS, True) else None
 
 
 def month_date(s: SentenceView, w: int) -> int | None:
-    """A month, or a day and a month, and the year after it.
+    """A month, after a day or ``شهر`` or alone, with its other name (``فبراير/شباط``, ``كانون الأول``), and
+    the year or the relative adjective after it. A month that also spells another word (``آب``, ``أب``)
+    needs one of these.
 
-    Found: ``وصل 300 لاجئ في [13 مايو 1990].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``
+    Found: ``وصل 300 لاجئ في [13 مايو 1990].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``,
+    ``سجلت 1216 حالة [بشهر فبراير/شباط].``, ``ارتفعت العائدات 14.4 في المئة في [مايو الماضي].``,
+    ``شهدت في [ديسمبر/ كانون الأول الماضي] مظاهرات شملت عشرات المدن.``
+    Not found: ``قتل 9 أشخاص بينهم أب وابنه.``
     """
     word = s.word(w)
-    if not (has(word, MONTHS, False) or (digits(word) and int(word) <= 31 and has(s.word(w + 1), MONTHS))):
+    lead = digits(word) and int(word) <= 31 or has(word, MONTH_WORD, False)
+    month = w + 1 if lead else w
+    if not has(s.word(month), MONTHS, False):
         return None
-    end = w + 1 if digits(word) else w
-    return end + 1 if year_like(s.word(end + 1)) else end
+    end = _other_name(s, month)
+    if year_like(s.word(end + 1)) or has(s.word(end + 1), RELATIVE, True):
+        return end + 1
+    if end == month and not lead and has(s.word(month), AMBIGUOUS_MONTHS, False):
+        return None
+    return end
+
+
+def _other_name(s: SentenceView, month: int) -> int:
+    """The last word of the month at word ``month`` with its second word (``كانون الأول``) and its other
+    name after a slash (``فبراير/شباط``)."""
+    end = month + 1 if has(s.word(month + 1), MONTH_ORDINALS) else month
+    if s.word(end + 1) == "/" and has(s.word(end + 2), MONTHS, False):
+        end += 2
+        end = end + 1 if has(s.word(end + 1), MONTH_ORDINALS) else end
+    return end
+
+
+def day_part_and_weekday(s: SentenceView, w: int) -> int | None:
+    """A part of a day and a weekday.
+
+    Found: ``أصيب 11 شخصا [مساء الثلاثاء].``
+    """
+    return w + 1 if has(s.word(w), DAY_PARTS) and has(s.word(w + 1), WEEKDAYS, True) else None
+
+
+def clock(s: SentenceView, w: int) -> int | None:
+    """``الساعة`` and a clock time (``00:08``), with its zone (``بتوقيت غرينتش``).
+
+    Found: ``ارتفعت العقود 22 سنتا في [الساعة 00:08 بتوقيت غرينتش].``
+    """
+    if not (has(s.word(w), CLOCK, True) and digits(s.word(w + 1)) and s.word(w + 2) == ":" and digits(s.word(w + 3))):
+        return None
+    return w + 5 if has(s.word(w + 4), TIME_ZONE) and s.word(w + 5).isalpha() else w + 3
+
+
+def now(s: SentenceView, w: int) -> int | None:
+    """Now.
+
+    Found: ``يبلغ عدد الطائرات 20 طائرة [حاليا].``
+    """
+    return w if has(s.word(w), NOW) else None
 
 
 def year_word_and_year(s: SentenceView, w: int) -> int | None:
@@ -119,8 +175,11 @@ def _part_with_ordinal(s: SentenceView, w: int) -> bool:
 # A temporal expression that needs no preposition, in the order tried.
 BARE_TIMES: tuple[Callable[[SentenceView, int], int | None], ...] = (
     day_and_weekday,
+    day_part_and_weekday,
     weekday,
     month_date,
+    clock,
+    now,
     year_word_and_year,
     this_period,
     yesterday,
@@ -169,11 +228,12 @@ def in_a_time(s: SentenceView, w: int) -> tuple[int, int] | None:
 
 
 def preposition_and_time(s: SentenceView, w: int) -> tuple[int, int] | None:
-    """A time preposition (``منذ``, ``خلال``, ``قبل``...) and a bare time.
+    """A time preposition (``منذ``, ``خلال``, ``قبل``, ``بحلول``...) and a bare time.
 
-    Found: ``قتل 6500 شخص [خلال اليومين السابقين].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``
+    Found: ``قتل 6500 شخص [خلال اليومين السابقين].``, ``استسلم 50 مقاتلا [منذ ديسمبر].``,
+    ``[بحلول صباح السبت] صدرت أوامر لأكثر من 1.6 مليون شخص.``
     """
-    if not has(s.words[w], TIME_PREPS) or (end := bare_time(s, w + 1)) is None:
+    if not has(s.words[w], TIME_PREPS | BY_THEN) or (end := bare_time(s, w + 1)) is None:
         return None
     return w, end
 
@@ -245,8 +305,12 @@ TIME_STARTS = (
     | SCOPING_DURATION
     | BY_THEN
     | DAY
+    | DAY_PARTS
     | WEEKDAYS
     | MONTHS
+    | MONTH_WORD
+    | CLOCK
+    | NOW
     | YEAR_WORDS
     | THIS
     | YESTERDAY
@@ -255,19 +319,52 @@ TIME_STARTS = (
 )
 
 
+def _weekday(s: SentenceView, span: tuple[int, int]) -> bool:
+    return has(s.word(span[1]), WEEKDAYS, True)
+
+
 def may_start_time(word: str) -> bool:
     return digits(word) or any(stem in TIME_STARTS for _, stem in splits(word))
 
 
+REPORT_REACH = 4  # visible words before a weekday where a reporting verb makes it the time of the report
+THAT = frozenset({"ان"})  # أن/إن (normalized) after a reporting verb and its time
+
+
+def reported(s: SentenceView, first: int, last: int) -> bool:
+    """Whether the weekday at words ``first``-``last`` dates the report of a fact, not the fact: a reporting
+    verb (``reporting`` of the lexicon) stands up to :data:`REPORT_REACH` words before it or right after it,
+    or ``أن`` follows it.
+
+    Found: ``قتل 4 أشخاص في الهجوم [يوم الأحد].``
+    Not found: ``وأعلنت السلطات الأحد أن 12 شخصا قتلوا.``, ``والخميس أعلن الصليب الأحمر أن 29 طفلا قتلوا.``
+    """
+    after = s.word(s.next_word(last + 1))
+    if has(after, REPORTING) or after in THAT:
+        return True
+    w, seen = first - 1, 0
+    while w >= 0 and seen < REPORT_REACH:
+        if s.word(w):
+            if has(s.word(w), REPORTING):
+                return True
+            seen += 1
+        w -= 1
+    return False
+
+
 def find_times(s: SentenceView, rules: list[str] | None = None) -> list[tuple[int, int]]:
-    """(first, last) words of the temporal expressions of the sentence, left to right; given a list
-    ``rules``, the name of the rule that found each is appended to it (``bare: weekday`` for a bare time)."""
+    """(first, last) words of the temporal expressions of the sentence, left to right, but for a weekday
+    that dates a report (:func:`reported`); given a list ``rules``, the name of the rule that found each
+    is appended to it (``bare: weekday`` for a bare time)."""
     found: list[tuple[int, int]] = []
     w = 0
     while w < len(s.words):
         span = None
         if may_start_time(s.words[w]):
             rule, span = next(((rule, span) for rule in TIME_RULES if (span := rule(s, w)) is not None), (None, None))
+        if span is not None and rule is bare and _weekday(s, span) and reported(s, *span):
+            w = span[1] + 1
+            continue
         if span is None:
             w += 1
             continue
