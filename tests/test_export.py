@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from train.claims.linking import LINKER
 from train.cli import main
 
 pytest.importorskip("onnxruntime")  # the [onnx] extra (make setup installs it)
@@ -77,7 +78,7 @@ def test_onnx_backend_tags_the_seed_as_torch_does_with_the_rule_linker(
     assert torch_record["entities"] and torch_record["claims"]  # the tiny models memorized the seed
     assert onnx_record == torch_record
     assert onnx_scores == pytest.approx(torch_scores, abs=1e-3)
-    assert {name for claim in onnx_record["claims"] for name in claim["linker"].values()} == {"nearest"}
+    assert {name for claim in onnx_record["claims"] for name in claim["linker"].values()} == {LINKER}
     learned = _tag(capsys, ner_model, claims_model)["claims"]
     own = [claim["linker"][key] for claim in learned for key in ("entity", "time") if not claim[f"{key}_inherited"]]
     assert own and set(own) == {"learned"}, "a torch model with a learned linker makes every link of its own sentence"
