@@ -84,6 +84,15 @@ def test_the_scorer_learns_to_link_the_candidate_right_after_the_quantity() -> N
     assert fit_head({VIEWS[0]: {"entity": ([], []), "time": ([], [])}}, {}, LinkerSection(), 8, seed=0) is None
 
 
+def test_a_view_with_no_choice_of_a_kind_leaves_the_others_to_learn_from() -> None:
+    made = _synthetic(random.Random(1), 40, torch.Generator().manual_seed(1))
+    found = {
+        VIEWS[0]: {"entity": ([x for x, _ in made], [c for _, c in made]), "time": ([], [])},
+        VIEWS[1]: {"entity": ([], []), "time": ([], [])},  # e.g. the model's spans give no candidate at all
+    }
+    assert fit_head(found, {}, LinkerSection(steps=5), 8, seed=0) is not None
+
+
 def test_word_vectors_come_from_the_same_pass_and_onnx_has_none(claims_model: Path) -> None:
     from train.inference.models import load_trained
     from train.inference.predictor import predict_words, predict_words_with_vectors

@@ -87,7 +87,8 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
 def _targets(choices: list[Choice]) -> torch.Tensor:
     """Index of each choice's gold answer among its inputs' rows (0: none); ``IGNORE`` when the gold span is not a
     candidate (a link to a span the tags do not give, which the head cannot choose)."""
-    return torch.tensor([_index(c, c.gold) if c.gold is None or c.gold in c.candidates else IGNORE for c in choices])
+    indices = [_index(c, c.gold) if c.gold is None or c.gold in c.candidates else IGNORE for c in choices]
+    return torch.tensor(indices, dtype=torch.long)  # long even when empty (a view with no choice of a kind)
 
 
 def _index(choice: Choice, span: WordSpan | None) -> int:
