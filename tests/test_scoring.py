@@ -77,6 +77,9 @@ def test_thresholds_drop_claims_and_entities_and_cut_links_below_them() -> None:
     per_type = apply_thresholds(record, Thresholds(min_score=0.6, ENT=0.5, ORG=0.61, TIME=0.75))
     assert per_type["entities"] == [] and per_type["claims"][0]["entity"] == "شخص" and per_type["claims"][0]["time"] is None
     assert apply_thresholds(record, Thresholds(QTY=0.95))["claims"] == [], "a claim below its threshold goes, links and all"
+    inherited = {**claim, "time_inherited": True}
+    [uninherited] = apply_thresholds(_record([inherited]), Thresholds(TIME=0.75))["claims"]
+    assert uninherited["time"] is None and uninherited["time_inherited"] is False, "a cut link is inherited no more"
     rules = {**claim, "score": None, "entity_score": None, "time_score": None}
     assert apply_thresholds(_record([rules]), Thresholds(min_score=1.0))["claims"] == [rules], "null scores are never filtered"
 

@@ -22,7 +22,8 @@ Thresholds. :class:`Thresholds` holds the least score kept for each label of the
 ``LOC``, ``ORG``, ``MISC``; ``QTY``, ``ENT``, ``TIME``), ``min_score`` for every label not set; a score
 equal to its threshold is kept. An entity or claim below its threshold is dropped with its links; a
 link (``ENT`` or ``TIME``) below its threshold is cut from a claim that is kept: ``entity``,
-``entity_start``, ``entity_end`` and ``entity_score`` (or the ``time`` ones) become ``null``, for the
+``entity_start``, ``entity_end`` and ``entity_score`` (or the ``time`` ones) become ``null`` and
+``entity_inherited`` false, for the
 figure still stands when what it counts is unsure. ``tag --min-score X`` sets ``min_score``; ``tag
 --thresholds FILE`` reads a YAML file of the same keys (unknown keys are errors):
 
@@ -117,6 +118,7 @@ def apply_thresholds(record: Mapping[str, Any], thresholds: _Thresholds) -> dict
         for link, label in LINKS.items():
             if claim[link] is not None and not thresholds.keeps(claim[f"{link}_score"], label):
                 claim = {**claim, **{f"{link}{suffix}": None for suffix in ("", "_start", "_end", "_score")}}
+                claim[f"{link}_inherited"] = False  # no link, none inherited (as set_link writes a null link)
                 if "explain" in claim:  # say why the link the linker chose is not in the record
                     dropped = {**claim["explain"][link], "dropped": f"its score is below the {label} threshold"}
                     claim["explain"] = {**claim["explain"], link: dropped}
