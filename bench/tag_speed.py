@@ -2,13 +2,16 @@
 alone and with a claims model (as ``tag`` runs it, with the model's learned linker when its folder has one),
 on the same ant-news articles, median of ``--repeats`` runs after one warm-up call.
 
-Run it from the checkout whose code it measures, and with ``PYTHONPATH`` at another checkout to measure that
-one on the same machine and articles (the issue #21 target: ``tag`` no more than 10% slower after the linker)::
+Run it in the checkout whose code it measures; to measure an older commit on the same machine and articles
+(the issue #21 target: ``tag`` no more than 10% slower after the linker), run a copy of this file there::
 
-    .venv/bin/python bench/tag_speed.py --model runs/claims-mini/model --label after
-    PYTHONPATH=/tmp/before .venv/bin/python bench/tag_speed.py --model runs/claims-mini/model --label before
+    .venv/bin/python -m bench.tag_speed --model runs/claims-final-s1/model --articles 100 --label after
+    git worktree add /tmp/before f115a12 && cp bench/tag_speed.py /tmp/before/bench/
+    (cd /tmp/before && PYTHONPATH=. $OLDPWD/.venv/bin/python -m bench.tag_speed --label before --articles 100 \
+        --model $OLDPWD/runs/claims-final-s1/model --corpus $OLDPWD/../shared/data/ant-news)
+    cp /tmp/before/bench/out/tag_speed-before.json bench/out/ && .venv/bin/python -m bench.tag_speed --compare before after
 
-Each run writes ``bench/out/tag_speed-<label>.json``; ``--compare before after`` prints the table of both.
+Each run writes ``bench/out/tag_speed-<label>.json``; ``--compare`` prints the table of the runs named.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def main() -> None:
         "systems": systems,
     }
     print(f"{args.label} ({commit}): " + ", ".join(f"{k} {v['articles_per_s']:.1f} articles/s" for k, v in systems.items()))
-    print(write_json(f"tag_speed-{args.label}", payload))
+    print(write_json(f"tag_speed-{args.label}.json", payload))
 
 
 if __name__ == "__main__":
