@@ -38,9 +38,7 @@ BOOTSTRAP = Bootstrap()  # 1000 resamples, seed 13
 
 def gold_sources(config: RunConfig, split: str) -> list[SourceConfig]:
     return [
-        s
-        for s in config.data.sources
-        if "claims" in s.layers and s.split == split and s.role == "gold" and s.format != "conll"
+        s for s in config.data.sources if "claims" in s.layers and s.split == split and s.role == "gold" and s.format != "conll"
     ]
 
 
