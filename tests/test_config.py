@@ -106,9 +106,11 @@ def test_unreadable_config_files_name_the_file(tmp_path: Path, capsys: pytest.Ca
 def test_an_override_picks_a_list_item_by_index() -> None:
     config = load_config("configs/data.yaml", ["data.sources.1.path=/corpora/train.txt", "data.sources.1.block_size=20"])
     assert (config.data.sources[1].path, config.data.sources[1].block_size) == ("/corpora/train.txt", 20)
-    assert load_config("configs/data.yaml").data.sources[1].path == "{data_root}/anercorp/train.txt"
-    with pytest.raises(ConfigError, match=r"data.sources is a list of 9; give an index from 0 to 8"):
-        load_config("configs/data.yaml", ["data.sources.9.path=x"])
+    sources = load_config("configs/data.yaml").data.sources
+    assert sources[1].path == "{data_root}/anercorp/train.txt"
+    n = len(sources)
+    with pytest.raises(ConfigError, match=rf"data.sources is a list of {n}; give an index from 0 to {n - 1}"):
+        load_config("configs/data.yaml", [f"data.sources.{n}.path=x"])
     with pytest.raises(ConfigError, match=r"unknown key 'data.sources.0.pth'"):
         load_config("configs/data.yaml", ["data.sources.0.pth=x"])
 
