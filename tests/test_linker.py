@@ -165,3 +165,20 @@ def test_a_linker_of_another_version_is_an_error_saying_how_to_replace_it(claims
     (tmp_path / "linker.json").write_text(json.dumps({**info, "version": 99}), encoding="utf-8")
     with pytest.raises(UserError, match="python -m train linker"):
         Linker.load(tmp_path)
+
+
+def test_relink_takes_the_documents_own_sentences_even_where_the_rule_linker_splits_otherwise() -> None:
+    from train.claims.linking import claim_records
+    from train.data.text import Sentence, split_sentences, tokenize
+    from train.inference.linker import LinkerHead, relink
+
+    text = "وصل 300 لاجئ أمس.\nوغادر 200 آخرون."
+    spans = [Span(4, 7, "QTY", "claims"), Span(8, 12, "ENT", "claims"), Span(24, 27, "QTY", "claims")]
+    tokens = tuple(tokenize(text))
+    given = [Sentence(tokens[0].start, tokens[-1].end, tokens)]  # a caller's sentence: both lines (the rules split 2)
+    assert len(split_sentences(text)) == 2
+    records = claim_records(text, spans, lambda span: {})
+    torch.manual_seed(0)
+    relink(Linker(LinkerHead(8, 4), {}), text, given, [torch.randn(len(tokens), 8)], records, spans)
+    assert [[c["text"] for c in r["explain"]["entity"]["learned"]["candidates"]] for r in records] == [["لاجئ"], ["لاجئ"]]
+    assert all(r["linker"] == {"entity": "learned", "time": "learned"} for r in records)

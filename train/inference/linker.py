@@ -174,22 +174,25 @@ def relink(
     linker gave an inherited link (from an earlier sentence), the inherited link stays, with the rule
     linker's name. A record with an ``explain`` field gets, per link, ``learned``: the candidates with
     their probabilities, the probability of none, and which linker's link the record keeps."""
-    index = {sentence.start: i for i, sentence in enumerate(sentences)}
     starts = [sentence.start for sentence in sentences]
+
+    def sentence_of(offset: int) -> int:  # the given sentences, which may not be the rule linker's split
+        return max(bisect_right(starts, offset) - 1, 0)
+
     by_sentence: dict[int, list[Span]] = {}
     for span in sorted(spans):
-        by_sentence.setdefault(max(bisect_right(starts, span.start) - 1, 0), []).append(span)
+        by_sentence.setdefault(sentence_of(span.start), []).append(span)
     quantities: dict[int, list[tuple[int, int]]] = {}
     for record in records:
-        quantities.setdefault(index[record["sentence_start"]], []).append((record["start"], record["end"]))
+        quantities.setdefault(sentence_of(record["start"]), []).append((record["start"], record["end"]))
     for kind, label in KINDS.items():
         asked = []  # (record, its candidates, the choice's inputs)
         for record in records:
-            i = index[record["sentence_start"]]
+            i = sentence_of(record["start"])
             words = _WordIndex(sentences[i])
             candidates = [s for s in by_sentence.get(i, []) if s.label == label]
-            start = None if record[f"{kind}_inherited"] else record[f"{kind}_start"]
-            rule = None if start is None else words(start, record[f"{kind}_end"])
+            ruled = (record[f"{kind}_start"], record[f"{kind}_end"])
+            rule = next((words(s.start, s.end) for s in candidates if (s.start, s.end) == ruled), None)
             choice = Choice(words(record["start"], record["end"]), [words(s.start, s.end) for s in candidates], rule)
             asked.append((record, candidates, choice_inputs(vectors[i], choice, [words(*q) for q in quantities[i]])))
         for (record, candidates, _), scores in zip(asked, linker.probabilities(kind, [inputs for _, _, inputs in asked])):
