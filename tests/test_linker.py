@@ -38,6 +38,17 @@ def test_claim_links_name_the_gold_links_in_words_of_their_sentence() -> None:
     assert sum(len(row["claim_links"]) for row in rows) == 17  # the seed's QTY records
 
 
+def test_a_repeated_source_gives_the_linker_each_linked_sentence_once() -> None:
+    from train.training.linker import linked_rows
+
+    plain = build_dataset(load_config("configs/tiny.yaml"))["train"]
+    repeated = build_dataset(load_config("configs/tiny.yaml", ["data.sources.0.repeat=4"]))["train"]
+    assert sum(map(bool, repeated["claim_links"])) == 4 * sum(map(bool, plain["claim_links"])) > 0
+    once = [repeated[i]["id"] for i in linked_rows(repeated)]
+    assert sorted(once) == sorted(row["id"] for row in plain if row["claim_links"])
+    assert sum(len(repeated[i]["claim_links"]) for i in linked_rows(repeated)) == 17  # the seed's QTY records, once
+
+
 def test_an_inherited_link_is_no_link_of_the_sentence() -> None:
     text = "وصل 300 لاجئ أمس.\nوغادر 200 آخرون."
     spans = [

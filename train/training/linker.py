@@ -67,9 +67,9 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
     """Per view (:data:`VIEWS`), the choices of a split's gold-linked ``QTY`` spans with their inputs over the
     frozen encoder's word vectors: among the gold spans, and among the spans the model itself tags (what
     ``tag`` gives the linker; a ``QTY`` it misses gives no choice, a gold link it does not tag is a choice no
-    candidate gets right)."""
+    candidate gets right). A sentence that its source's ``repeat`` put several times into the split counts once."""
     found: dict[str, Examples] = {view: {kind: ([], []) for kind in KINDS} for view in VIEWS}
-    rows = list(part.select([i for i, links in enumerate(part["claim_links"]) if links])) if len(part) else []
+    rows = list(part.select(linked_rows(part))) if len(part) else []
     if not rows:
         return found
     predicted, vectors = predict_words_with_vectors(model, tokenizer, [row["tokens"] for row in rows], batch_size=batch_size)
@@ -82,6 +82,17 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
                     found[view][kind][0].append(choice_inputs(row_vectors, choice, quantities))
                     found[view][kind][1].append(choice)
     return found
+
+
+def linked_rows(part: Dataset) -> list[int]:
+    """The indices of a split's rows with gold links, the first copy of each sentence (row ``id``) only."""
+    seen: set[str] = set()
+    rows = []
+    for i, (row_id, links) in enumerate(zip(part["id"], part["claim_links"])):
+        if links and row_id not in seen:
+            seen.add(row_id)
+            rows.append(i)
+    return rows
 
 
 def _targets(choices: list[Choice]) -> torch.Tensor:
