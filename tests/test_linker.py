@@ -64,6 +64,15 @@ def test_an_inherited_link_is_no_link_of_the_sentence() -> None:
     assert second["claim_links"] == [{"qty": [1, 2], "entity": [2, 3], "time": NO_LINK}]
 
 
+def test_training_choices_leave_out_the_quantities_tag_drops_as_unreadable() -> None:
+    from train.training.linker import sentence_choices
+
+    tokens, labels = ["قال", "وملف", "300", "شخص"], ["O", "B-QTY", "B-QTY", "B-ENT"]
+    choices, quantities = sentence_choices(tokens, labels, [{"qty": [2, 3], "entity": [3, 4], "time": NO_LINK}])
+    assert quantities == [(2, 3)], "a stray QTY span that reads as no number is no QTY at tag time"
+    assert [(c.qty, c.candidates, c.rule, c.gold) for c in choices["entity"]] == [((2, 3), [(3, 4)], (3, 4), (3, 4))]
+
+
 def _synthetic(rng: random.Random, count: int, generator: torch.Generator) -> list[tuple]:
     """Sentences of random word vectors, one QTY, three ENT candidates; the gold ENT is the one right after the
     QTY (none when no candidate stands there); the "rule linker" chooses at random, so its flag misleads."""

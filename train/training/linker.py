@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from datasets import Dataset
 
-from train.claims.linking import claim_records
+from train.claims.linking import claim_records, readable_claims
 from train.config import LinkerSection, RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
@@ -38,8 +38,9 @@ def sentence_choices(
 ) -> tuple[dict[str, list[Choice]], list[WordSpan]]:
     """Per link kind, the :class:`Choice` of each gold-linked ``QTY`` (``links``: a row's ``claim_links``) that
     the BIO ``labels`` of the sentence's words have, among the spans of the labels; and the ``QTY`` spans of
-    the labels (word indices). The rule linker's choice is made on the words joined by single spaces (every
-    character but a space is in a word)."""
+    the labels (word indices), less those that read as no number, as ``tag`` drops them
+    (:func:`train.claims.linking.readable_claims`). The rule linker's choice is made on the words joined by
+    single spaces (every character but a space is in a word)."""
     text, starts, ends = "", [], []
     for token in tokens:
         text += " " if text else ""
@@ -47,7 +48,7 @@ def sentence_choices(
         text += token
         ends.append(len(text))
     first, last = {start: i for i, start in enumerate(starts)}, {end: i + 1 for i, end in enumerate(ends)}
-    spans = bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims")
+    spans = readable_claims(text, bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims"))
     by_label = {label: [(first[s.start], last[s.end]) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
     rules = {(first[r["start"]], last[r["end"]]): r for r in claim_records(text, spans)}
     choices: dict[str, list[Choice]] = {kind: [] for kind in KINDS}
