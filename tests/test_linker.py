@@ -202,3 +202,15 @@ def test_relink_takes_the_documents_own_sentences_even_where_the_rule_linker_spl
     relink(Linker(LinkerHead(8, 4), {}), text, given, [torch.randn(len(tokens), 8)], records, spans)
     assert [[c["text"] for c in r["explain"]["entity"]["learned"]["candidates"]] for r in records] == [["لاجئ"], ["لاجئ"]]
     assert all(r["linker"] == {"entity": "learned", "time": "learned"} for r in records)
+
+
+def test_a_linker_of_another_models_width_is_an_error_saying_how_to_replace_it(claims_model: Path, tmp_path: Path) -> None:
+    from train.errors import UserError
+    from train.inference.linker import VERSION, LinkerHead
+    from train.inference.tagger import Tagger
+
+    folder = tmp_path / "model"
+    shutil.copytree(claims_model, folder)
+    Linker(LinkerHead(32, 4), {"version": VERSION, "dim": 32, "hidden": 4}).save(folder)  # the model's vectors: 64
+    with pytest.raises(UserError, match="size 32, where this folder's model gives 64.*python -m train linker"):
+        Tagger(claims=folder)

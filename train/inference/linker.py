@@ -127,17 +127,21 @@ class Linker:
         self.head, self.info = head.eval(), info
 
     @classmethod
-    def load(cls, folder: str | Path) -> Linker | None:
-        """The linker of a model folder; ``None`` when it has none."""
+    def load(cls, folder: str | Path, dim: int | None = None) -> Linker | None:
+        """The linker of a model folder; ``None`` when it has none. ``dim``: the size of the folder's model's word
+        vectors, which the linker must have been trained on."""
         folder = Path(folder)
         if not all((folder / name).is_file() for name in FILES):
             return None
         info = json.loads((folder / FILES[1]).read_text(encoding="utf-8"))
         if info.get("version") != VERSION:
-            raise UserError(
-                f"{folder / FILES[1]}: a linker of version {info.get('version')}, where this package reads version {VERSION}; "
-                f"train it again: python -m train linker {folder}"
-            )
+            mismatch = f"a linker of version {info.get('version')}, where this package reads version {VERSION}"
+        elif dim is not None and info["dim"] != dim:
+            mismatch = f"a linker of word vectors of size {info['dim']}, where this folder's model gives {dim} (another model's)"
+        else:
+            mismatch = None
+        if mismatch:
+            raise UserError(f"{folder / FILES[1]}: {mismatch}; train it again: python -m train linker {folder}")
         head = LinkerHead(info["dim"], info["hidden"])
         head.load_state_dict(load_file(str(folder / FILES[0])))
         return cls(head, info)
