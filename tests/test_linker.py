@@ -152,6 +152,8 @@ def test_the_linker_command_adds_a_linker_to_a_model_folder(claims_model: Path, 
     assert Linker.load(folder) is None
     assert main(["linker", str(folder), f"data.output={data_dir}", "train.linker.steps=20"]) == 0
     assert Linker.load(folder).info["trained_on"]["steps"] == 20
+    ner_config = [f"data.output={data_dir}", "train.task=ner", "train.linker.steps=5"]  # e.g. --config configs/data.yaml
+    assert main(["linker", str(folder), *ner_config]) == 0, "the folder's model is a claims model, whatever train.task says"
 
 
 def test_no_linker_when_disabled(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -214,3 +216,7 @@ def test_a_linker_of_another_models_width_is_an_error_saying_how_to_replace_it(c
     Linker(LinkerHead(32, 4), {"version": VERSION, "dim": 32, "hidden": 4}).save(folder)  # the model's vectors: 64
     with pytest.raises(UserError, match="size 32, where this folder's model gives 64.*python -m train linker"):
         Tagger(claims=folder)
+
+
+def test_an_ner_model_gets_no_linker(ner_model: Path) -> None:
+    assert not any((ner_model / name).exists() for name in FILES), "the seed's gold links are claims links"

@@ -141,10 +141,10 @@ def _linked(found: dict[str, Examples]) -> int:
 
 
 def train_linker(config: RunConfig, train: Dataset, validation: Dataset, model, tokenizer) -> Linker | None:
-    """A linker for ``model`` trained on the gold links of ``train`` (:func:`fit_head`); ``None`` when there are
-    none, or ``train.linker.enabled`` is off."""
+    """A linker for the claims ``model`` trained on the gold links of ``train`` (:func:`fit_head`); ``None`` when
+    there are none, or ``train.linker.enabled`` is off."""
     settings = config.train.linker
-    if not settings.enabled or config.train.task != "claims" or "claim_links" not in train.column_names:
+    if not settings.enabled or "claim_links" not in train.column_names:
         return None
     found = examples(train, model, tokenizer, config.train.eval_batch_size)
     dev = examples(validation, model, tokenizer, config.train.eval_batch_size) if "claim_links" in validation.column_names else {}
