@@ -107,8 +107,9 @@ def test_an_override_picks_a_list_item_by_index() -> None:
     config = load_config("configs/data.yaml", ["data.sources.1.path=/corpora/train.txt", "data.sources.1.block_size=20"])
     assert (config.data.sources[1].path, config.data.sources[1].block_size) == ("/corpora/train.txt", 20)
     assert load_config("configs/data.yaml").data.sources[1].path == "{data_root}/anercorp/train.txt"
-    with pytest.raises(ConfigError, match=r"data.sources is a list of 9; give an index from 0 to 8"):
-        load_config("configs/data.yaml", ["data.sources.9.path=x"])
+    count = len(load_config("configs/data.yaml").data.sources)  # grows with each gold file
+    with pytest.raises(ConfigError, match=rf"data.sources is a list of {count}; give an index from 0 to {count - 1}"):
+        load_config("configs/data.yaml", [f"data.sources.{count}.path=x"])
     with pytest.raises(ConfigError, match=r"unknown key 'data.sources.0.pth'"):
         load_config("configs/data.yaml", ["data.sources.0.pth=x"])
 
