@@ -174,7 +174,8 @@ def relink(
 ) -> None:
     """Re-choose, in place, the ``entity`` and ``time`` of each of one document's claim ``records`` (the rule
     linker's, :func:`train.claims.linking.claim_records`) among the ``ENT``/``TIME`` ``spans`` of the ``QTY``'s
-    sentence, or none; ``vectors``: each sentence's word vectors. When the linker picks none and the rule
+    sentence (of ``sentences``, the document's, which the spans and ``vectors`` were made on), or none;
+    ``vectors``: each sentence's word vectors. When the linker picks none and the rule
     linker gave an inherited link (from an earlier sentence), the inherited link stays, with the rule
     linker's name. A record with an ``explain`` field gets, per link, ``learned``: the candidates with
     their probabilities, the probability of none, and which linker's link the record keeps."""
