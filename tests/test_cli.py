@@ -49,8 +49,9 @@ def test_push_without_token_fails_before_work(ner_model: Path, monkeypatch: pyte
     assert "HF_TOKEN" in capsys.readouterr().err
 
 
-def test_evaluate_of_a_folder_that_is_no_model_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["evaluate", str(tmp_path / "nope")]) == 2
+@pytest.mark.parametrize("command", ["evaluate", "linker"])
+def test_a_folder_that_is_no_model_says_so(command: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main([command, str(tmp_path / "nope")]) == 2
     assert "nope: no run_config.yaml; pass a model folder written by fit" in capsys.readouterr().err
 
 

@@ -52,6 +52,9 @@ def test_export_writes_what_a_downstream_app_needs(ner_model: Path, onnx_models:
     assert card.startswith((ner_model / "README.md").read_text(encoding="utf-8").rstrip("\n")) and "## ONNX export" in card
     linked = [name for name in ("f1_by_type.png", "reliability.png") if f"]({name})" in card]
     assert linked and all((folder / name).is_file() for name in linked), "the figures the card links travel with it"
+    assert "learned linker" not in card, "an NER model has none"
+    claims_card = (onnx_models["claims"] / "README.md").read_text(encoding="utf-8").split("## ONNX export")[1]
+    assert "The learned linker of the source folder is not exported" in claims_card, "its claims are linked by rule there"
     tokenizer_config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
     assert tokenizer_config["tokenizer_class"] == "PreTrainedTokenizerFast", "loadable by transformers 4.x, as model/ is"
 

@@ -38,6 +38,17 @@ def test_claim_links_name_the_gold_links_in_words_of_their_sentence() -> None:
     assert sum(len(row["claim_links"]) for row in rows) == 17  # the seed's QTY records
 
 
+def test_a_repeated_source_gives_the_linker_each_linked_sentence_once() -> None:
+    from train.training.linker import linked_rows
+
+    plain = build_dataset(load_config("configs/tiny.yaml"))["train"]
+    repeated = build_dataset(load_config("configs/tiny.yaml", ["data.sources.0.repeat=4"]))["train"]
+    assert sum(map(bool, repeated["claim_links"])) == 4 * sum(map(bool, plain["claim_links"])) > 0
+    once = [repeated[i]["id"] for i in linked_rows(repeated)]
+    assert sorted(once) == sorted(row["id"] for row in plain if row["claim_links"])
+    assert sum(len(repeated[i]["claim_links"]) for i in linked_rows(repeated)) == 17  # the seed's QTY records, once
+
+
 def test_an_inherited_link_is_no_link_of_the_sentence() -> None:
     text = "وصل 300 لاجئ أمس.\nوغادر 200 آخرون."
     spans = [
@@ -51,6 +62,15 @@ def test_an_inherited_link_is_no_link_of_the_sentence() -> None:
     first, second = article_rows(Article("a", text, spans, ("claims",), links=links))
     assert first["claim_links"] == [{"qty": [1, 2], "entity": [2, 3], "time": [3, 4]}]
     assert second["claim_links"] == [{"qty": [1, 2], "entity": [2, 3], "time": NO_LINK}]
+
+
+def test_training_choices_leave_out_the_quantities_tag_drops_as_unreadable() -> None:
+    from train.training.linker import sentence_choices
+
+    tokens, labels = ["قال", "وملف", "300", "شخص"], ["O", "B-QTY", "B-QTY", "B-ENT"]
+    choices, quantities = sentence_choices(tokens, labels, [{"qty": [2, 3], "entity": [3, 4], "time": NO_LINK}])
+    assert quantities == [(2, 3)], "a stray QTY span that reads as no number is no QTY at tag time"
+    assert [(c.qty, c.candidates, c.rule, c.gold) for c in choices["entity"]] == [((2, 3), [(3, 4)], (3, 4), (3, 4))]
 
 
 def _synthetic(rng: random.Random, count: int, generator: torch.Generator) -> list[tuple]:
@@ -132,6 +152,8 @@ def test_the_linker_command_adds_a_linker_to_a_model_folder(claims_model: Path, 
     assert Linker.load(folder) is None
     assert main(["linker", str(folder), f"data.output={data_dir}", "train.linker.steps=20"]) == 0
     assert Linker.load(folder).info["trained_on"]["steps"] == 20
+    ner_config = [f"data.output={data_dir}", "train.task=ner", "train.linker.steps=5"]  # e.g. --config configs/data.yaml
+    assert main(["linker", str(folder), *ner_config]) == 0, "the folder's model is a claims model, whatever train.task says"
 
 
 def test_no_linker_when_disabled(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -165,3 +187,36 @@ def test_a_linker_of_another_version_is_an_error_saying_how_to_replace_it(claims
     (tmp_path / "linker.json").write_text(json.dumps({**info, "version": 99}), encoding="utf-8")
     with pytest.raises(UserError, match="python -m train linker"):
         Linker.load(tmp_path)
+
+
+def test_relink_takes_the_documents_own_sentences_even_where_the_rule_linker_splits_otherwise() -> None:
+    from train.claims.linking import claim_records
+    from train.data.text import Sentence, split_sentences, tokenize
+    from train.inference.linker import LinkerHead, relink
+
+    text = "وصل 300 لاجئ أمس.\nوغادر 200 آخرون."
+    spans = [Span(4, 7, "QTY", "claims"), Span(8, 12, "ENT", "claims"), Span(24, 27, "QTY", "claims")]
+    tokens = tuple(tokenize(text))
+    given = [Sentence(tokens[0].start, tokens[-1].end, tokens)]  # a caller's sentence: both lines (the rules split 2)
+    assert len(split_sentences(text)) == 2
+    records = claim_records(text, spans, lambda span: {})
+    torch.manual_seed(0)
+    relink(Linker(LinkerHead(8, 4), {}), text, given, [torch.randn(len(tokens), 8)], records, spans)
+    assert [[c["text"] for c in r["explain"]["entity"]["learned"]["candidates"]] for r in records] == [["لاجئ"], ["لاجئ"]]
+    assert all(r["linker"] == {"entity": "learned", "time": "learned"} for r in records)
+
+
+def test_a_linker_of_another_models_width_is_an_error_saying_how_to_replace_it(claims_model: Path, tmp_path: Path) -> None:
+    from train.errors import UserError
+    from train.inference.linker import VERSION, LinkerHead
+    from train.inference.tagger import Tagger
+
+    folder = tmp_path / "model"
+    shutil.copytree(claims_model, folder)
+    Linker(LinkerHead(32, 4), {"version": VERSION, "dim": 32, "hidden": 4}).save(folder)  # the model's vectors: 64
+    with pytest.raises(UserError, match="size 32, where this folder's model gives 64.*python -m train linker"):
+        Tagger(claims=folder)
+
+
+def test_an_ner_model_gets_no_linker(ner_model: Path) -> None:
+    assert not any((ner_model / name).exists() for name in FILES), "the seed's gold links are claims links"

@@ -17,6 +17,7 @@ import json
 import statistics
 from pathlib import Path
 
+from train.reporting.cardclaims import own_key
 from train.reporting.tables import markdown_table
 from train.reporting.text import CLAIM_COLUMNS, figure_cell
 
@@ -24,7 +25,12 @@ SPAN_COLUMNS = {"ENT F1": "ENT", "TIME F1": "TIME"}  # seqeval strict F1 of the 
 
 
 def _scope(results: dict, source: str | None) -> dict:
-    return results if source is None else results["sources"][source]
+    if source is None:
+        return results
+    if source not in results.get("sources", {}):
+        known = ", ".join(results.get("sources", {})) or "none: the split has one gold source"
+        raise SystemExit(f"--source {source}: not a gold source of the split (its sources: {known})")
+    return results["sources"][source]
 
 
 def _figures(system: dict, kind: str) -> dict[str, dict]:
@@ -77,8 +83,10 @@ def main() -> None:
     args = parser.parse_args()
     runs = {}
     for folder in args.models:
-        results = json.loads((folder / f"claims_eval_{args.split}.json").read_text(encoding="utf-8"))
-        model = next(key for key in results if key.rstrip("/").endswith(str(folder).rstrip("/")) and "(" not in key)
+        path = folder / f"claims_eval_{args.split}.json"
+        results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        if (model := own_key(results, folder)) is None:
+            raise SystemExit(f"{path}: no scores of {folder}; run python -m train evaluate {folder} --split {args.split}")
         runs[model] = results
     for source in [*args.source, None]:
         kinds = ["all", "count", "money", "percent", "measure"] if args.kinds else ["all"]

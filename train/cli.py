@@ -91,7 +91,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_linker(args: argparse.Namespace) -> None:
-    steps.linker(args.model_dir, load_config(args.config or f"{args.model_dir}/run_config.yaml", args.overrides))
+    steps.linker(args.model_dir, args.config, args.overrides)
 
 
 def cmd_export(args: argparse.Namespace) -> None:

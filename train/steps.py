@@ -79,6 +79,12 @@ def fit(config: RunConfig) -> Path:
     return output
 
 
+def _check_model_folders(folders: list[Path]) -> None:
+    """A :class:`UserError` naming the first folder that is not a model folder written by ``fit``."""
+    if missing := [folder for folder in folders if not (folder / "run_config.yaml").is_file()]:
+        raise UserError(f"{missing[0]}: no run_config.yaml; pass a model folder written by fit (runs/NAME/model)")
+
+
 def evaluate(
     model_dirs: list[Path],
     split: str = "test",
@@ -93,8 +99,7 @@ def evaluate(
     from train.reporting import results
 
     folders = [Path(folder) for folder in model_dirs]
-    if missing := [folder for folder in folders if not (folder / "run_config.yaml").is_file()]:
-        raise UserError(f"{missing[0]}: no run_config.yaml; pass a model folder written by fit (runs/NAME/model)")
+    _check_model_folders(folders)
     if data_configs:
         from train.evaluation.crossdomain import evaluate_cross_domain
 
@@ -180,11 +185,13 @@ def tag(
     return Tagged(records, skipped)
 
 
-def linker(model_dir: str, config: RunConfig) -> None:
-    """Train the learned linker of a claims model folder on the gold links of ``config``'s dataset and write it
-    into the folder."""
+def linker(model_dir: str, config_path: str | None = None, overrides: list[str] | None = None) -> None:
+    """Train the learned linker of a claims model folder on the gold links of the dataset of its run config
+    (or of ``config_path``), with ``overrides``, and write it into the folder."""
     from train.training.linker import add_linker
 
+    _check_model_folders([Path(model_dir)])
+    config = load_config(config_path or Path(model_dir) / "run_config.yaml", overrides or [])
     if not config.train.linker.enabled:
         raise UserError("train.linker.enabled is false: drop the override (or set it true) to train a linker")
     trained = add_linker(Path(model_dir), config)

@@ -8,7 +8,12 @@ Training reads nothing else.
 Splits are made by article, never by sentence. A source with ``split: auto`` is shuffled by article
 with ``data.seed`` and cut by ``validation_fraction``/``test_fraction``; ``train+validation`` carves
 only a validation part; a fixed split is kept. An article that sits in validation or test in one
-source is dropped from every other source's train part, so no document is in two splits.
+source is dropped from every other source's train part, so no document is in two splits. A source's
+``repeat`` puts each of its train sentences that many times into train (validation and test take each once).
+
+Each row is one sentence: its words and offsets, a BIO tag column per layer (:func:`article_rows`) and
+``claim_links``, the gold links of its ``QTY`` records in word indices (:func:`sentence_links`; what the
+learned linker trains on, :mod:`train.training.linker`).
 """
 
 from __future__ import annotations

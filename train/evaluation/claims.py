@@ -22,6 +22,7 @@ also scored alone. :func:`evaluate_claims` returns the results (the JSON that th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from train.claims.linking import claim_records, readable_claims
 from train.claims.rules import find_claims
@@ -32,6 +33,9 @@ from train.data.readers.jsonl import read_json_lines
 from train.data.spans import Span, spans_to_bio
 from train.evaluation.claimmetric import ArticleClaims, Bootstrap, claim_scores, has_links, same_record
 from train.evaluation.metrics import compute_seqeval
+
+if TYPE_CHECKING:
+    from train.inference.tagger import Document, ModelTagger
 
 BOOTSTRAP = Bootstrap()  # 1000 resamples, seed 13
 
@@ -85,12 +89,18 @@ def _accuracy(articles: list[Article], claims: list[list[dict]], records: dict) 
 
 
 def score(
-    articles: list[Article], predicted: list[list[Span]], records: dict, linked: set[str], bootstrap: Bootstrap, claims=None
+    articles: list[Article],
+    predicted: list[list[Span]],
+    records: dict,
+    linked: set[str],
+    bootstrap: Bootstrap,
+    claims: list[list[dict]] | None = None,
 ) -> dict:
     """seqeval per label, record accuracy, and the claim-level figures (:mod:`train.evaluation.claimmetric`) of the
     ``predicted`` spans and their ``claims`` records (default: the rule linker's,
     :func:`train.claims.linking.claim_records`)."""
-    claims = claims or [claim_records(article.text, spans) for article, spans in zip(articles, predicted)]
+    if claims is None:
+        claims = [claim_records(article.text, spans) for article, spans in zip(articles, predicted)]
     gold_tags, predicted_tags = [], []
     for article, spans in zip(articles, predicted):
         gold = [s for s in article.spans if s.layer == "claims"]
@@ -135,7 +145,7 @@ def evaluate_claims(model_dirs: list[Path], config: RunConfig, split: str = "tes
     return results
 
 
-def _model_systems(tagger, documents: list) -> dict[str, tuple[list[list[Span]], list[list[dict]]]]:
+def _model_systems(tagger: ModelTagger, documents: list[Document]) -> dict[str, tuple[list[list[Span]], list[list[dict]]]]:
     """A claims model's systems, each as (spans, records) per document: as ``tag`` uses it (its readable spans,
     linked by its learned linker when it has one, :func:`train.inference.linker.relink`), then with the rule
     linker (``(rule linker)``, only when it has a learned one), and its raw spans with the rule linker."""

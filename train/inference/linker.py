@@ -127,17 +127,21 @@ class Linker:
         self.head, self.info = head.eval(), info
 
     @classmethod
-    def load(cls, folder: str | Path) -> Linker | None:
-        """The linker of a model folder; ``None`` when it has none."""
+    def load(cls, folder: str | Path, dim: int | None = None) -> Linker | None:
+        """The linker of a model folder; ``None`` when it has none. ``dim``: the size of the folder's model's word
+        vectors, which the linker must have been trained on."""
         folder = Path(folder)
         if not all((folder / name).is_file() for name in FILES):
             return None
         info = json.loads((folder / FILES[1]).read_text(encoding="utf-8"))
         if info.get("version") != VERSION:
-            raise UserError(
-                f"{folder / FILES[1]}: a linker of version {info.get('version')}, where this package reads version {VERSION}; "
-                f"train it again: python -m train linker {folder}"
-            )
+            mismatch = f"a linker of version {info.get('version')}, where this package reads version {VERSION}"
+        elif dim is not None and info["dim"] != dim:
+            mismatch = f"a linker of word vectors of size {info['dim']}, where this folder's model gives {dim} (another model's)"
+        else:
+            mismatch = None
+        if mismatch:
+            raise UserError(f"{folder / FILES[1]}: {mismatch}; train it again: python -m train linker {folder}")
         head = LinkerHead(info["dim"], info["hidden"])
         head.load_state_dict(load_file(str(folder / FILES[0])))
         return cls(head, info)
@@ -170,26 +174,30 @@ def relink(
 ) -> None:
     """Re-choose, in place, the ``entity`` and ``time`` of each of one document's claim ``records`` (the rule
     linker's, :func:`train.claims.linking.claim_records`) among the ``ENT``/``TIME`` ``spans`` of the ``QTY``'s
-    sentence, or none; ``vectors``: each sentence's word vectors. When the linker picks none and the rule
+    sentence (of ``sentences``, the document's, which the spans and ``vectors`` were made on), or none;
+    ``vectors``: each sentence's word vectors. When the linker picks none and the rule
     linker gave an inherited link (from an earlier sentence), the inherited link stays, with the rule
     linker's name. A record with an ``explain`` field gets, per link, ``learned``: the candidates with
     their probabilities, the probability of none, and which linker's link the record keeps."""
-    index = {sentence.start: i for i, sentence in enumerate(sentences)}
     starts = [sentence.start for sentence in sentences]
+
+    def sentence_of(offset: int) -> int:  # the given sentences, which may not be the rule linker's split
+        return max(bisect_right(starts, offset) - 1, 0)
+
     by_sentence: dict[int, list[Span]] = {}
     for span in sorted(spans):
-        by_sentence.setdefault(max(bisect_right(starts, span.start) - 1, 0), []).append(span)
+        by_sentence.setdefault(sentence_of(span.start), []).append(span)
     quantities: dict[int, list[tuple[int, int]]] = {}
     for record in records:
-        quantities.setdefault(index[record["sentence_start"]], []).append((record["start"], record["end"]))
+        quantities.setdefault(sentence_of(record["start"]), []).append((record["start"], record["end"]))
     for kind, label in KINDS.items():
         asked = []  # (record, its candidates, the choice's inputs)
         for record in records:
-            i = index[record["sentence_start"]]
+            i = sentence_of(record["start"])
             words = _WordIndex(sentences[i])
             candidates = [s for s in by_sentence.get(i, []) if s.label == label]
-            start = None if record[f"{kind}_inherited"] else record[f"{kind}_start"]
-            rule = None if start is None else words(start, record[f"{kind}_end"])
+            ruled = (record[f"{kind}_start"], record[f"{kind}_end"])
+            rule = next((words(s.start, s.end) for s in candidates if (s.start, s.end) == ruled), None)
             choice = Choice(words(record["start"], record["end"]), [words(s.start, s.end) for s in candidates], rule)
             asked.append((record, candidates, choice_inputs(vectors[i], choice, [words(*q) for q in quantities[i]])))
         for (record, candidates, _), scores in zip(asked, linker.probabilities(kind, [inputs for _, _, inputs in asked])):

@@ -1,7 +1,9 @@
 """Batched prediction of one label per word for many sentences: sorted by length, padded to the
 longest window of each batch (rounded up to a multiple of 8 on CUDA only), under
 ``torch.inference_mode``, merged back from windows to sentences. Two backends behind the same
-predictor: a torch model, or an exported ONNX model run by onnxruntime (:class:`train.inference.onnx.OnnxModel`)."""
+predictor: a torch model, or an exported ONNX model run by onnxruntime (:class:`train.inference.onnx.OnnxModel`).
+A torch model also gives, from the same pass, each word's last hidden state (:func:`predict_words_with_vectors`:
+the learned linker's input, :mod:`train.inference.linker`)."""
 
 from __future__ import annotations
 

@@ -148,7 +148,7 @@ class ModelTagger:
         if backend == "torch" and self.layer == "claims" and Path(folder).is_dir():
             from train.inference.linker import Linker
 
-            self.linker = Linker.load(folder)
+            self.linker = Linker.load(folder, self.model.config.hidden_size)
 
     def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
         """Per document: the predicted spans with their scores (:func:`train.inference.scoring.scored_spans`)."""

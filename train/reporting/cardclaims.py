@@ -16,14 +16,23 @@ from train.reporting.text import CLAIM_COLUMNS, figure_cell
 RULE_LINKER = " (rule linker)"  # the suffix of a model's row scored with the rule linker (train.evaluation.claims)
 
 
+def own_key(results: Mapping[str, Any], model_dir: Path) -> str | None:
+    """The key of ``model_dir``'s row in a ``claims_eval_<split>.json`` (the folder as ``evaluate`` was given it,
+    which scores several models into each one's file); ``None`` when it has none."""
+    for key, result in results.items():
+        if key != "rules" and isinstance(result, dict) and "(" not in key and Path(key).resolve() == Path(model_dir).resolve():
+            return key
+    return None
+
+
 def own_rows(results: Mapping[str, Any], model_dir: Path) -> dict[str, Any]:
     """A ``claims_eval_<split>.json`` cut to what the card of ``model_dir`` shows: the counts, the rules, and
-    this model's rows (found by folder) renamed ``this model`` and ``this model, rule linker``."""
+    this model's rows (:func:`own_key`) renamed ``this model`` and ``this model, rule linker``."""
     kept = {"articles": results["articles"], "gold_qty": results["gold_qty"], "systems": {"rules": results["rules"]}}
-    for key, result in results.items():
-        name, suffix = (key[: -len(RULE_LINKER)], RULE_LINKER) if key.endswith(RULE_LINKER) else (key, "")
-        if key != "rules" and isinstance(result, dict) and "(" not in name and Path(name).resolve() == model_dir.resolve():
-            kept["systems"]["this model" + (", rule linker" if suffix else "")] = result
+    if (key := own_key(results, model_dir)) is not None:
+        kept["systems"]["this model"] = results[key]
+        if key + RULE_LINKER in results:
+            kept["systems"]["this model, rule linker"] = results[key + RULE_LINKER]
     return kept
 
 

@@ -127,6 +127,7 @@ def write_export_card(source: Path, folder: Path, int8: bool) -> None:
     links, into the export's ``folder`` (:func:`train.inference.onnx.export_onnx`); nothing without a card."""
     import torch
 
+    from train.inference.linker import FILES as LINKER_FILES
     from train.inference.onnx import MODEL_FILE
 
     card = Path(source) / "README.md"
@@ -146,6 +147,13 @@ def write_export_card(source: Path, folder: Path, int8: bool) -> None:
             'tagger = Tagger(ner="PATH/TO/THIS/FOLDER", backend="onnx")  # or claims=...\n```\n\n'
             "or `python -m train tag --backend onnx --ner PATH/TO/THIS/FOLDER articles/`. "
             "Unlike the source folder, it does not load with `pipeline(...)` (no torch weights).\n"
+            + (
+                "\nThe learned linker of the source folder is not exported (it reads the encoder's hidden states, which "
+                "this export does not give): here the rule linker links each claim (the rows `this model, rule linker` "
+                "of the claim records above, once `python -m train evaluate` has scored it).\n"
+                if (Path(source) / LINKER_FILES[1]).is_file()
+                else ""
+            )
         ),
     )
     for figure in (F1_CHART, RELIABILITY_CHART):  # the card links them

@@ -98,7 +98,8 @@ def fit(config: RunConfig, finish: Finish | None = None) -> Path:
     trained = ENGINES[config.train.engine]().train(run)
     model_dir = output / "model"
     if trained is not None:
-        linker = train_linker(config, dataset["train"], dataset["validation"], trained, tokenizer)
+        claims = config.train.task == "claims"
+        linker = train_linker(config, dataset["train"], dataset["validation"], trained, tokenizer) if claims else None
         write_model_folder(model_dir, config, dataset, trained, tokenizer, finish, linker)
     return model_dir
 

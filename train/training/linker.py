@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from datasets import Dataset
 
-from train.claims.linking import claim_records
+from train.claims.linking import claim_records, readable_claims
 from train.config import LinkerSection, RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
@@ -38,8 +38,9 @@ def sentence_choices(
 ) -> tuple[dict[str, list[Choice]], list[WordSpan]]:
     """Per link kind, the :class:`Choice` of each gold-linked ``QTY`` (``links``: a row's ``claim_links``) that
     the BIO ``labels`` of the sentence's words have, among the spans of the labels; and the ``QTY`` spans of
-    the labels (word indices). The rule linker's choice is made on the words joined by single spaces (every
-    character but a space is in a word)."""
+    the labels (word indices), less those that read as no number, as ``tag`` drops them
+    (:func:`train.claims.linking.readable_claims`). The rule linker's choice is made on the words joined by
+    single spaces (every character but a space is in a word)."""
     text, starts, ends = "", [], []
     for token in tokens:
         text += " " if text else ""
@@ -47,7 +48,7 @@ def sentence_choices(
         text += token
         ends.append(len(text))
     first, last = {start: i for i, start in enumerate(starts)}, {end: i + 1 for i, end in enumerate(ends)}
-    spans = bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims")
+    spans = readable_claims(text, bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims"))
     by_label = {label: [(first[s.start], last[s.end]) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
     rules = {(first[r["start"]], last[r["end"]]): r for r in claim_records(text, spans)}
     choices: dict[str, list[Choice]] = {kind: [] for kind in KINDS}
@@ -67,9 +68,9 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
     """Per view (:data:`VIEWS`), the choices of a split's gold-linked ``QTY`` spans with their inputs over the
     frozen encoder's word vectors: among the gold spans, and among the spans the model itself tags (what
     ``tag`` gives the linker; a ``QTY`` it misses gives no choice, a gold link it does not tag is a choice no
-    candidate gets right)."""
+    candidate gets right). A sentence that its source's ``repeat`` put several times into the split counts once."""
     found: dict[str, Examples] = {view: {kind: ([], []) for kind in KINDS} for view in VIEWS}
-    rows = list(part.select([i for i, links in enumerate(part["claim_links"]) if links])) if len(part) else []
+    rows = list(part.select(linked_rows(part))) if len(part) else []
     if not rows:
         return found
     predicted, vectors = predict_words_with_vectors(model, tokenizer, [row["tokens"] for row in rows], batch_size=batch_size)
@@ -82,6 +83,17 @@ def examples(part: Dataset, model, tokenizer, batch_size: int) -> dict[str, Exam
                     found[view][kind][0].append(choice_inputs(row_vectors, choice, quantities))
                     found[view][kind][1].append(choice)
     return found
+
+
+def linked_rows(part: Dataset) -> list[int]:
+    """The indices of a split's rows with gold links, the first copy of each sentence (row ``id``) only."""
+    seen: set[str] = set()
+    rows = []
+    for i, (row_id, links) in enumerate(zip(part["id"], part["claim_links"])):
+        if links and row_id not in seen:
+            seen.add(row_id)
+            rows.append(i)
+    return rows
 
 
 def _targets(choices: list[Choice]) -> torch.Tensor:
@@ -129,10 +141,10 @@ def _linked(found: dict[str, Examples]) -> int:
 
 
 def train_linker(config: RunConfig, train: Dataset, validation: Dataset, model, tokenizer) -> Linker | None:
-    """A linker for ``model`` trained on the gold links of ``train`` (:func:`fit_head`); ``None`` when there are
-    none, or ``train.linker.enabled`` is off."""
+    """A linker for the claims ``model`` trained on the gold links of ``train`` (:func:`fit_head`); ``None`` when
+    there are none, or ``train.linker.enabled`` is off."""
     settings = config.train.linker
-    if not settings.enabled or config.train.task != "claims" or "claim_links" not in train.column_names:
+    if not settings.enabled or "claim_links" not in train.column_names:
         return None
     found = examples(train, model, tokenizer, config.train.eval_batch_size)
     dev = examples(validation, model, tokenizer, config.train.eval_batch_size) if "claim_links" in validation.column_names else {}
