@@ -146,6 +146,27 @@ def test_fit_writes_a_linker_that_the_tagger_uses_and_names(claims_model: Path) 
         assert (claims[0]["entity_start"], claims[0]["entity_end"]) == (chosen["start"], chosen["end"])
 
 
+def test_with_a_linker_articles_are_tagged_in_passes_with_the_same_records(
+    claims_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from train.inference import tagger as tagging
+
+    texts = [SEED_TEXT, "قتل 5 أشخاص يوم الأحد.", SEED_TEXT]
+    together = tagging.Tagger(claims=claims_model)(texts)
+    calls = []
+    monkeypatch.setattr(tagging, "LINKER_PASS", 1)  # one article a pass
+    monkeypatch.setattr(
+        tagging.Tagger, "_tag", lambda self, docs, tag=tagging.Tagger._tag: calls.append(len(docs)) or tag(self, docs)
+    )
+    apart = tagging.Tagger(claims=claims_model)(texts)
+    assert calls == [1, 1, 1]
+    links = [[(c["start"], c["entity_start"], c["time_start"], c["linker"]) for c in r["claims"]] for r in together]
+    assert links == [[(c["start"], c["entity_start"], c["time_start"], c["linker"]) for c in r["claims"]] for r in apart]
+    assert [c["score"] for r in apart for c in r["claims"]] == pytest.approx(
+        [c["score"] for r in together for c in r["claims"]], abs=1e-3
+    )
+
+
 def test_the_linker_command_adds_a_linker_to_a_model_folder(claims_model: Path, data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(claims_model, folder, ignore=shutil.ignore_patterns(*FILES))

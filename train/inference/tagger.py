@@ -49,6 +49,7 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
 STDIN = "-"
 BACKENDS = ("torch", "onnx")
+LINKER_PASS = 4096  # sentences per pass with a learned linker (4,096 x ~30 words x 256 floats: ~125 MB of vectors)
 
 
 @dataclass
@@ -86,6 +87,19 @@ def _read_file(path: Path) -> tuple[list[Document], list[str]]:
             continue
         documents.append(Document(article_id(record) or f"{path.stem}:{number}", record["text"], where))
     return documents, problems
+
+
+def _passes(documents: list[Document], sentences: int) -> list[list[Document]]:
+    """Consecutive runs of ``documents`` of about ``sentences`` sentences each (a longer document is a run alone)."""
+    runs: list[list[Document]] = [[]]
+    count = 0
+    for document in documents:
+        if runs[-1] and count + len(document.sentences) > sentences:
+            runs.append([])
+            count = 0
+        runs[-1].append(document)
+        count += len(document.sentences)
+    return runs
 
 
 def collect_files(inputs: list[str]) -> list[Path]:
@@ -224,9 +238,17 @@ class Tagger:
         return self.tag_documents([Document(doc_id, text, "<text>") for doc_id, text in zip(ids, texts, strict=True)])
 
     def tag_documents(self, documents: list[Document]) -> list[dict]:
-        """Records for documents (their sentences split here where they have none yet)."""
+        """Records for documents (their sentences split here where they have none yet). With a learned linker,
+        the documents go through in passes of about :data:`LINKER_PASS` sentences: its word vectors (a row per
+        word) are held for one pass, not for every article at once."""
         for document in documents:
             document.sentences = document.sentences or split_sentences(document.text)
+        if self.claims is None or self.claims.linker is None:
+            return self._tag(documents)
+        return [record for chunk in _passes(documents, LINKER_PASS) for record in self._tag(chunk)]
+
+    def _tag(self, documents: list[Document]) -> list[dict]:
+        """:meth:`tag_documents` in one pass per model."""
         entity_spans = self.ner.spans(documents) if self.ner else [[] for _ in documents]
         traces: list[dict[Span, dict] | None] = [{} if self.explain and not self.claims else None for _ in documents]
         vectors: list[list[torch.Tensor]] | list[None] = [None for _ in documents]
