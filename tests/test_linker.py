@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from train.claims.linking import LINKER as RULE_LINKER
 from train.cli import main
 from train.config import LinkerSection, load_config
 from train.data.articles import Article, Link
@@ -165,6 +166,37 @@ def test_with_a_linker_articles_are_tagged_in_passes_with_the_same_records(
     assert [c["score"] for r in apart for c in r["claims"]] == pytest.approx(
         [c["score"] for r in together for c in r["claims"]], abs=1e-3
     )
+
+
+def test_a_hub_model_brings_its_linker_and_one_without_gets_the_rule_linker(
+    claims_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    from train.inference import models
+    from train.inference.tagger import Tagger
+
+    snapshot = tmp_path / "snapshot"  # where hf_hub_download leaves a repo's files
+    shutil.copytree(claims_model, snapshot)
+    downloaded = []
+
+    def download(repo_id: str, filename: str, **kwargs) -> str:
+        downloaded.append((repo_id, filename))
+        if not (snapshot / filename).is_file():
+            raise LocalEntryNotFoundError(f"{filename} is not in the cache")
+        return str(snapshot / filename)
+
+    loading = models.load_trained
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", download)
+    monkeypatch.setattr(models, "load_trained", lambda name, task=None: loading(snapshot, task))
+    [record] = Tagger(claims="acme/claims")([SEED_TEXT])
+    assert downloaded == [("acme/claims", name) for name in FILES]
+    assert "learned" in {claim["linker"]["entity"] for claim in record["claims"]}
+    for name in FILES:
+        (snapshot / name).unlink()
+    [record] = Tagger(claims="acme/claims")([SEED_TEXT])
+    assert record["claims"] and {name for claim in record["claims"] for name in claim["linker"].values()} == {RULE_LINKER}
 
 
 def test_the_linker_command_adds_a_linker_to_a_model_folder(claims_model: Path, data_dir: Path, tmp_path: Path) -> None:

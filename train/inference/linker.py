@@ -18,6 +18,7 @@ It is a post-pass over the rule linker's records (:func:`relink`): each link it 
 from __future__ import annotations
 
 import json
+import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from train.io import atomic_write_bytes, atomic_write_json
 
 LINKER = "learned"  # the name each link it makes carries (record["linker"])
 VERSION = 1
+log = logging.getLogger(__name__)
 FILES = ("linker.safetensors", "linker.json")
 KINDS = {"entity": "ENT", "time": "TIME"}  # link kind -> label of its candidate spans
 GAPS = (0, 1, 2, 3, 5, 8, 13)  # upper bounds of the word-gap buckets (one more bucket beyond)
@@ -125,6 +127,23 @@ class Linker:
 
     def __init__(self, head: LinkerHead, info: dict) -> None:
         self.head, self.info = head.eval(), info
+
+    @classmethod
+    def find(cls, model: str | Path, dim: int | None = None) -> Linker | None:
+        """The linker of a claims model given as ``tag`` takes it: a local folder, or a hub id (its ``linker.*``
+        files downloaded beside the model, or read from the cache); ``None`` when it has none, or when offline
+        and they are not in the cache (the rule linker links then)."""
+        if Path(model).is_dir():
+            return cls.load(model, dim)
+        from huggingface_hub import hf_hub_download
+        from huggingface_hub.errors import EntryNotFoundError
+
+        try:
+            paths = [Path(hf_hub_download(str(model), name)) for name in FILES]
+        except EntryNotFoundError:  # the repo has no linker, or offline without it in the cache
+            log.info("%s: no learned linker on the hub or in the cache; the rule linker links", model)
+            return None
+        return cls.load(paths[0].parent, dim)
 
     @classmethod
     def load(cls, folder: str | Path, dim: int | None = None) -> Linker | None:

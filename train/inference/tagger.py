@@ -159,10 +159,10 @@ class ModelTagger:
         self.layer = getattr(self.model.config, "task", None) or task or "ner"
         self.batch_size = batch_size
         self.linker = None  # the learned linker of a claims folder; the ONNX backend has no word vectors for it
-        if backend == "torch" and self.layer == "claims" and Path(folder).is_dir():
+        if backend == "torch" and self.layer == "claims":
             from train.inference.linker import Linker
 
-            self.linker = Linker.load(folder, self.model.config.hidden_size)
+            self.linker = Linker.find(folder, self.model.config.hidden_size)
 
     def spans(self, documents: list[Document]) -> list[list[tuple[Span, float]]]:
         """Per document: the predicted spans with their scores (:func:`train.inference.scoring.scored_spans`)."""
