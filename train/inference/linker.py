@@ -30,7 +30,7 @@ from torch import nn
 
 from train.claims.linking import set_link
 from train.data.spans import Span
-from train.data.text import Sentence
+from train.data.text import Sentence, Token
 from train.errors import UserError
 from train.io import atomic_write_bytes, atomic_write_json
 
@@ -209,11 +209,14 @@ def relink(
     quantities: dict[int, list[tuple[int, int]]] = {}
     for record in records:
         quantities.setdefault(sentence_of(record["start"]), []).append((record["start"], record["end"]))
+    indexes: dict[int, WordIndex] = {}
     for kind, label in KINDS.items():
         asked = []  # (record, its candidates, the choice's inputs)
         for record in records:
             i = sentence_of(record["start"])
-            words = _WordIndex(sentences[i])
+            if i not in indexes:
+                indexes[i] = WordIndex(sentences[i].tokens)
+            words = indexes[i]
             candidates = [s for s in by_sentence.get(i, []) if s.label == label]
             ruled = (record[f"{kind}_start"], record[f"{kind}_end"])
             rule = next((words(s.start, s.end) for s in candidates if (s.start, s.end) == ruled), None)
@@ -234,12 +237,12 @@ def relink(
                 }
 
 
-class _WordIndex:
-    """Offsets of one sentence -> its words ``[first, end)``."""
+class WordIndex:
+    """Offsets of a sentence's words (``tokens``) -> the words ``[first, end)`` a span covers."""
 
-    def __init__(self, sentence: Sentence) -> None:
-        self.first = {t.start: w for w, t in enumerate(sentence.tokens)}
-        self.last = {t.end: w + 1 for w, t in enumerate(sentence.tokens)}
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.first = {t.start: w for w, t in enumerate(tokens)}
+        self.last = {t.end: w + 1 for w, t in enumerate(tokens)}
 
     def __call__(self, start: int, end: int) -> WordSpan:
         return self.first[start], self.last[end]

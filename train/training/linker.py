@@ -25,7 +25,7 @@ from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
 from train.data.text import Token
 from train.inference.encoding import IGNORE
-from train.inference.linker import KINDS, VERSION, Choice, Linker, LinkerHead, WordSpan, batch, choice_inputs
+from train.inference.linker import KINDS, VERSION, Choice, Linker, LinkerHead, WordIndex, WordSpan, batch, choice_inputs
 from train.inference.predictor import predict_words_with_vectors
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,15 @@ def sentence_choices(
     the labels (word indices), less those that read as no number, as ``tag`` drops them
     (:func:`train.claims.linking.readable_claims`). The rule linker's choice is made on the words joined by
     single spaces (every character but a space is in a word)."""
-    text, starts, ends = "", [], []
+    text, words = "", []
     for token in tokens:
         text += " " if text else ""
-        starts.append(len(text))
+        words.append(Token(token, len(text), len(text) + len(token)))
         text += token
-        ends.append(len(text))
-    first, last = {start: i for i, start in enumerate(starts)}, {end: i + 1 for i, end in enumerate(ends)}
-    spans = readable_claims(text, bio_to_spans([Token(*word) for word in zip(tokens, starts, ends)], labels, "claims"))
-    by_label = {label: [(first[s.start], last[s.end]) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
-    rules = {(first[r["start"]], last[r["end"]]): r for r in claim_records(text, spans)}
+    index = WordIndex(words)
+    spans = readable_claims(text, bio_to_spans(words, labels, "claims"))
+    by_label = {label: [index(s.start, s.end) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
+    rules = {index(r["start"], r["end"]): r for r in claim_records(text, spans)}
     choices: dict[str, list[Choice]] = {kind: [] for kind in KINDS}
     for link in links:
         qty = (link["qty"][0], link["qty"][1])
@@ -58,7 +57,7 @@ def sentence_choices(
             continue
         for kind, label in KINDS.items():
             ruled = not record[f"{kind}_inherited"] and record[f"{kind}_start"] is not None
-            rule = (first[record[f"{kind}_start"]], last[record[f"{kind}_end"]]) if ruled else None
+            rule = index(record[f"{kind}_start"], record[f"{kind}_end"]) if ruled else None
             gold = None if link[kind][0] < 0 else (link[kind][0], link[kind][1])
             choices[kind].append(Choice(qty, by_label[label], rule, gold))
     return choices, by_label["QTY"]
