@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from train.claims.linking import claim_records, readable_claims
+from train.claims.linking import claim_records
 from train.claims.rules import find_claims
 from train.config import RunConfig, SourceConfig
 from train.data.articles import Article
@@ -149,18 +149,16 @@ def _model_systems(tagger: ModelTagger, documents: list[Document]) -> dict[str, 
     """A claims model's systems, each as (spans, records) per document: as ``tag`` uses it (its readable spans,
     linked by its learned linker when it has one, :func:`train.inference.linker.relink`), then with the rule
     linker (``(rule linker)``, only when it has a learned one), and its raw spans with the rule linker."""
+    from train.inference.tagger import document_records
+
     found, vectors = tagger.spans_and_vectors(documents, vectors=tagger.linker is not None)
     raw = [[span for span, _ in spans] for spans in found]
-    readable = [readable_claims(d.text, spans) for d, spans in zip(documents, raw)]
-    ruled = [claim_records(d.text, spans) for d, spans in zip(documents, readable)]
+    linked = [document_records(d, spans) for d, spans in zip(documents, raw)]
+    readable, ruled = [spans for spans, _ in linked], [records for _, records in linked]
     name = tagger.name
     systems = {name: (readable, ruled)}
     if vectors is not None:
-        from train.inference.linker import relink
-
-        learned = [claim_records(d.text, spans) for d, spans in zip(documents, readable)]
-        for document, spans, mine, records in zip(documents, readable, vectors, learned):
-            relink(tagger.linker, document.text, document.sentences, mine, records, spans)
+        learned = [document_records(d, spans, tagger.linker, mine)[1] for d, spans, mine in zip(documents, raw, vectors)]
         systems = {name: (readable, learned), f"{name} (rule linker)": (readable, ruled)}
     systems[f"{name} (raw spans)"] = (raw, [claim_records(d.text, spans) for d, spans in zip(documents, raw)])
     return systems

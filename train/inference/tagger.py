@@ -45,6 +45,8 @@ from train.io import check_text, decode, read_text, split_lines
 if TYPE_CHECKING:
     import torch
 
+    from train.inference.linker import Linker
+
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".json"}
 STDIN = "-"
@@ -197,6 +199,25 @@ class ModelTagger:
         return result, [[next(remaining) for _ in document.sentences] for document in documents]
 
 
+def document_records(
+    document: Document,
+    spans: list[Span],
+    linker: Linker | None = None,
+    vectors: list[torch.Tensor] | None = None,
+    why: Callable[[Span], dict] | None = None,
+) -> tuple[list[Span], list[dict]]:
+    """A document's claims ``spans`` less those that read as no number, and their records as ``tag`` writes
+    them: the rule linker's (:func:`train.claims.linking.claim_records`), relinked by a learned ``linker`` when
+    given with the claims model's word ``vectors`` of each sentence (:func:`train.inference.linker.relink`)."""
+    readable = readable_claims(document.text, spans)
+    records = claim_records(document.text, readable, why)
+    if linker is not None and vectors is not None:
+        from train.inference.linker import relink
+
+        relink(linker, document.text, document.sentences, vectors, records, readable)
+    return readable, records
+
+
 class Tagger:
     """What ``tag`` does, as a Python object that keeps its models loaded: articles in, one record per
     article out (``entities`` and ``claims``). ``ner`` and ``claims`` are model folders written by ``fit``
@@ -280,15 +301,9 @@ class Tagger:
     def _records(
         self, document: Document, spans: list[Span], trace: dict[Span, dict] | None, vectors: list[torch.Tensor] | None
     ) -> list[dict]:
-        """The claim records of one document: the rule linker's, relinked by the claims model's learned linker
-        when it has one (``vectors``: its word vectors per sentence)."""
-        readable = readable_claims(document.text, spans)
-        records = claim_records(document.text, readable, self._why(trace))
-        if vectors is not None:
-            from train.inference.linker import relink
-
-            relink(self.claims.linker, document.text, document.sentences, vectors, records, readable)
-        return records
+        """The claim records of one document (:func:`document_records`)."""
+        linker = self.claims.linker if vectors is not None else None
+        return document_records(document, spans, linker, vectors, self._why(trace))[1]
 
     def _why(self, trace: dict[Span, dict] | None) -> Callable[[Span], dict] | None:
         """What made a claims span, for ``explain``: the claims model, or the rule tagger's ``trace``."""
