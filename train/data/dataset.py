@@ -34,7 +34,7 @@ from train.data.labels import TAG_COLUMNS, bio_labels
 from train.data.readers import read_source, source_files
 from train.data.readers.jsonl import read_json_lines
 from train.data.spans import Span, bio_to_spans, spans_to_bio
-from train.data.text import Token
+from train.data.text import Token, WordIndex
 from train.io import atomic_directory
 
 log = logging.getLogger(__name__)
@@ -134,11 +134,11 @@ def sentence_links(article: Article, tokens: tuple[Token, ...]) -> list[dict]:
     ``{"qty", "entity", "time"}``, ``entity``/``time`` :data:`NO_LINK` when the record links to nothing in
     this sentence (no link, or one inherited from an earlier sentence). Empty for an article whose gold
     names no links (silver, augmented, NER)."""
-    first = {token.start: index for index, token in enumerate(tokens)}
-    last = {token.end: index + 1 for index, token in enumerate(tokens)}
+    index = WordIndex(tokens)
 
     def words(offsets: tuple[int, int] | None) -> list[int]:
-        return [first[offsets[0]], last[offsets[1]]] if offsets and offsets[0] in first and offsets[1] in last else list(NO_LINK)
+        found = index.find(*offsets) if offsets else None
+        return list(found) if found else list(NO_LINK)
 
     return [
         {
@@ -147,7 +147,7 @@ def sentence_links(article: Article, tokens: tuple[Token, ...]) -> list[dict]:
             "time": NO_LINK if link.time_inherited else words(link.time),
         }
         for qty, link in sorted(article.links.items())
-        if qty[0] in first
+        if qty[0] in index.first
     ]
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # Arabic combining marks (harakat, Quranic marks, superscript alef) and tatweel.
@@ -44,6 +44,22 @@ class Token:
     text: str
     start: int
     end: int
+
+
+class WordIndex:
+    """Character offsets -> the words ``[first, end)`` of ``tokens`` that a span covers, when the span starts
+    at a word's start and ends at a word's end."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.first = {t.start: w for w, t in enumerate(tokens)}
+        self.last = {t.end: w + 1 for w, t in enumerate(tokens)}
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        return self.first[start], self.last[end]
+
+    def find(self, start: int, end: int) -> tuple[int, int] | None:
+        """As calling it, ``None`` for a span not on word boundaries of these tokens."""
+        return (self.first[start], self.last[end]) if start in self.first and end in self.last else None
 
 
 @dataclass(frozen=True)

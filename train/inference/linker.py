@@ -30,7 +30,7 @@ from torch import nn
 
 from train.claims.linking import set_link
 from train.data.spans import Span
-from train.data.text import Sentence, Token
+from train.data.text import Sentence, WordIndex
 from train.errors import UserError
 from train.io import atomic_write_bytes, atomic_write_json
 
@@ -235,14 +235,3 @@ def relink(
                     ],
                     "kept": record["linker"][kind],  # the linker whose link the record has
                 }
-
-
-class WordIndex:
-    """Offsets of a sentence's words (``tokens``) -> the words ``[first, end)`` a span covers."""
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        self.first = {t.start: w for w, t in enumerate(tokens)}
-        self.last = {t.end: w + 1 for w, t in enumerate(tokens)}
-
-    def __call__(self, start: int, end: int) -> WordSpan:
-        return self.first[start], self.last[end]

@@ -23,9 +23,9 @@ from train.claims.linking import claim_records, readable_claims
 from train.config import LinkerSection, RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
-from train.data.text import Token
+from train.data.text import Token, WordIndex
 from train.inference.encoding import IGNORE
-from train.inference.linker import KINDS, VERSION, Choice, Linker, LinkerHead, WordIndex, WordSpan, batch, choice_inputs
+from train.inference.linker import KINDS, VERSION, Choice, Linker, LinkerHead, WordSpan, batch, choice_inputs
 from train.inference.predictor import predict_words_with_vectors
 
 log = logging.getLogger(__name__)
