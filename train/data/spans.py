@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from train.data.text import Token
+from train.data.text import Token, WordIndex
 
 
 @dataclass(frozen=True, order=True)
@@ -22,14 +22,12 @@ class Span:
 def spans_to_bio(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str]:
     """BIO tags for ``tokens``; every span must start and end on token boundaries."""
     tags = ["O"] * len(tokens)
-    starts = {t.start: i for i, t in enumerate(tokens)}
-    ends = {t.end: i for i, t in enumerate(tokens)}
+    index = WordIndex(tokens)
     for span in spans:
-        first, last = starts.get(span.start), ends.get(span.end)
-        if first is None or last is None:
+        if (words := index.find(span.start, span.end)) is None:
             raise ValueError(f"span {span.start}-{span.end} {span.label} does not fall on word boundaries")
-        tags[first] = f"B-{span.label}"
-        for i in range(first + 1, last + 1):
+        tags[words[0]] = f"B-{span.label}"
+        for i in range(words[0] + 1, words[1]):
             tags[i] = f"I-{span.label}"
     return tags
 
