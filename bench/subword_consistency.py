@@ -1,0 +1,133 @@
+"""Can more training make a NER model's sub-words agree, so that ``aggregation_strategy="simple"`` returns whole words?
+
+    python -m bench.subword_consistency runs/mini-all-fast6/model OUT [--weight 3] [--epochs 3]
+    python -m train evaluate OUT --split validation && python -m bench.simple_cut OUT --split validation
+
+An experiment, not a training recipe: it continues training a model folder written by ``fit`` with
+``train.label_subwords: all`` (every sub-word labelled) on the ANERcorp train split of
+``configs/mini.yaml``, and adds on unlabelled ant-news sentences (``--corpus``) a consistency loss
+(``--weight``): the cross-entropy of each continuation sub-word against its word's first sub-word's own
+(detached) distribution, ``B-X`` read as ``I-X``. ``--weight 0`` is the control: the same extra training
+without it.
+
+It writes a model folder (the new weights; the input folder's tokenizer and run config) that
+``python -m train evaluate`` scores and ``bench.simple_cut`` measures. Results: ``docs/results.md``,
+"Whole words with aggregation_strategy simple".
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from bench.anercorp import load_splits
+from train.config import load_config
+from train.data.text import split_sentences
+from train.inference.encoding import IGNORE, Window, build_windows, continuation_tags, window_labels
+
+
+def first_subword_of(window: Window) -> list[int]:
+    """For each position of ``window``, the position of its word's first sub-word (itself for ``[CLS]``/``[SEP]``)."""
+    source = list(range(len(window.input_ids)))
+    starts = sorted(window.first_subword.values())
+    for start, end in zip(starts, starts[1:] + [len(window.input_ids) - 1]):
+        source[start + 1 : end] = [start] * (end - start - 1)
+    return source
+
+
+def unlabelled_windows(corpus: str, tokenizer, count: int, seed: int) -> list[Window]:
+    """``count`` sentences of 5 to 60 words from the JSONL articles of ``corpus`` (a glob), shuffled with ``seed``."""
+    sentences = []
+    for path in sorted(glob.glob(corpus)):
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                for sentence in split_sentences(json.loads(line)["text"]):
+                    if 5 <= len(sentence.tokens) <= 60:
+                        sentences.append([token.text for token in sentence.tokens])
+    random.Random(seed).shuffle(sentences)
+    return build_windows(tokenizer, sentences[:count], tokenizer.model_max_length)
+
+
+def pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    width = max(len(row) for row in rows)
+    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
+
+
+def consistency_loss(logits: torch.Tensor, sources: torch.Tensor, to_continuation: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of each continuation sub-word (``sources`` at another position; ``IGNORE``: padding)
+    against the detached distribution of its first sub-word, each tag moved to its continuation tag by
+    ``to_continuation``."""
+    log_probs = logits.log_softmax(-1)
+    gathered = torch.gather(log_probs.detach().exp(), 1, sources.clamp(min=0)[..., None].expand(-1, -1, logits.size(-1)))
+    teacher = gathered @ to_continuation
+    continuation = ((sources >= 0) & (sources != torch.arange(sources.size(1)))).float()
+    return -((teacher * log_probs).sum(-1) * continuation).sum() / continuation.sum().clamp(min=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model_dir", help="a NER model folder trained with train.label_subwords=all")
+    parser.add_argument("output", help="the model folder to write")
+    parser.add_argument("--weight", type=float, default=3.0, help="the consistency loss's weight (0: the control)")
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--learning-rate", type=float, default=1e-4)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--unlabelled", type=int, default=40000, help="ant-news sentences to draw")
+    parser.add_argument("--corpus", default="{data_root}/ant-news/*.jsonl")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    _, splits, names = load_splits()
+    corpus = str(load_config("configs/mini.yaml").path(args.corpus))
+    tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
+    model = AutoModelForTokenClassification.from_pretrained(args.model_dir)
+    tags = continuation_tags(names)
+    to_continuation = torch.zeros(len(names), len(names))
+    to_continuation[list(tags), list(tags.values())] = 1.0
+    train = splits["train"]
+    labelled = [
+        (w.input_ids, window_labels(w, train["tags"][w.row], tags))
+        for w in build_windows(tokenizer, train["tokens"], tokenizer.model_max_length)
+    ]
+    unlabelled = [(w.input_ids, first_subword_of(w)) for w in unlabelled_windows(corpus, tokenizer, args.unlabelled, args.seed)]
+    steps = int(len(labelled) / args.batch_size * args.epochs)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / steps))
+    pad_id = tokenizer.pad_token_id
+    model.train()
+    started = time.perf_counter()
+    for step in range(steps):
+        batch = rng.sample(labelled, args.batch_size)
+        ids = pad([row[0] for row in batch], pad_id)
+        loss = model(input_ids=ids, attention_mask=(ids != pad_id).long(), labels=pad([row[1] for row in batch], IGNORE)).loss
+        if args.weight:
+            start = step * args.batch_size % (len(unlabelled) - args.batch_size)
+            rows = unlabelled[start : start + args.batch_size]
+            ids = pad([row[0] for row in rows], pad_id)
+            sources = pad([row[1] for row in rows], IGNORE)
+            logits = model(input_ids=ids, attention_mask=(ids != pad_id).long()).logits
+            loss = loss + args.weight * consistency_loss(logits, sources, to_continuation)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+        if step % 50 == 0 or step == steps - 1:
+            print(f"step {step + 1}/{steps} | loss {loss.item():.4f} | {time.perf_counter() - started:.0f} s", flush=True)
+    model.save_pretrained(args.output)
+    for name in ("tokenizer.json", "tokenizer_config.json", "run_config.yaml"):
+        shutil.copy(Path(args.model_dir) / name, args.output)
+
+
+if __name__ == "__main__":
+    main()
