@@ -29,9 +29,9 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from bench.anercorp import load_splits
-from train.config import load_config
 from train.data.text import split_sentences
-from train.inference.encoding import IGNORE, Window, build_windows, continuation_tags, window_labels
+from train.inference.batching import collate
+from train.inference.encoding import Window, build_windows, continuation_tags, window_labels
 
 
 def first_subword_of(window: Window) -> list[int]:
@@ -54,11 +54,6 @@ def unlabelled_windows(corpus: str, tokenizer, count: int, seed: int) -> list[Wi
                         sentences.append([token.text for token in sentence.tokens])
     random.Random(seed).shuffle(sentences)
     return build_windows(tokenizer, sentences[:count], tokenizer.model_max_length)
-
-
-def pad(rows: list[list[int]], value: int) -> torch.Tensor:
-    width = max(len(row) for row in rows)
-    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
 
 
 def consistency_loss(logits: torch.Tensor, sources: torch.Tensor, to_continuation: torch.Tensor) -> torch.Tensor:
@@ -87,8 +82,8 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    _, splits, names = load_splits()
-    corpus = str(load_config("configs/mini.yaml").path(args.corpus))
+    config, splits, names = load_splits()
+    corpus = str(config.path(args.corpus))
     tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
     model = AutoModelForTokenClassification.from_pretrained(args.model_dir)
     tags = continuation_tags(names)
@@ -96,10 +91,13 @@ def main() -> None:
     to_continuation[list(tags), list(tags.values())] = 1.0
     train = splits["train"]
     labelled = [
-        (w.input_ids, window_labels(w, train["tags"][w.row], tags))
+        (torch.tensor(w.input_ids), torch.tensor(window_labels(w, train["tags"][w.row], tags)))
         for w in build_windows(tokenizer, train["tokens"], tokenizer.model_max_length)
     ]
-    unlabelled = [(w.input_ids, first_subword_of(w)) for w in unlabelled_windows(corpus, tokenizer, args.unlabelled, args.seed)]
+    unlabelled = [
+        (torch.tensor(w.input_ids), torch.tensor(first_subword_of(w)))
+        for w in unlabelled_windows(corpus, tokenizer, args.unlabelled, args.seed)
+    ]
     steps = int(len(labelled) / args.batch_size * args.epochs)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / steps))
@@ -107,16 +105,14 @@ def main() -> None:
     model.train()
     started = time.perf_counter()
     for step in range(steps):
-        batch = rng.sample(labelled, args.batch_size)
-        ids = pad([row[0] for row in batch], pad_id)
-        loss = model(input_ids=ids, attention_mask=(ids != pad_id).long(), labels=pad([row[1] for row in batch], IGNORE)).loss
+        ids, labels = zip(*rng.sample(labelled, args.batch_size))
+        loss = model(**collate(ids, labels, pad_id, 1)).loss
         if args.weight:
             start = step * args.batch_size % (len(unlabelled) - args.batch_size)
-            rows = unlabelled[start : start + args.batch_size]
-            ids = pad([row[0] for row in rows], pad_id)
-            sources = pad([row[1] for row in rows], IGNORE)
-            logits = model(input_ids=ids, attention_mask=(ids != pad_id).long()).logits
-            loss = loss + args.weight * consistency_loss(logits, sources, to_continuation)
+            ids, sources = zip(*unlabelled[start : start + args.batch_size])
+            inputs = collate(ids, sources, pad_id, 1)  # sources padded with IGNORE, as labels are
+            sources = inputs.pop("labels")
+            loss = loss + args.weight * consistency_loss(model(**inputs).logits, sources, to_continuation)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
