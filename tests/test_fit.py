@@ -77,10 +77,12 @@ def test_evaluate_command_rewrites_results(ner_model: Path, tmp_path: Path, caps
     model = shutil.copytree(ner_model, tmp_path / "model")
     before = json.loads((model / "eval_results.json").read_text())
     (model / "eval_results.json").unlink()
-    assert main(["evaluate", str(model), "--split", "test"]) == 0
+    assert main(["evaluate", str(model), "--split", "validation", "--split", "test"]) == 0
     after = json.loads((model / "eval_results.json").read_text())
     assert after["test"]["strict"] == before["test"]["strict"]
-    assert "micro (strict)" in capsys.readouterr().out
+    assert after["validation"]["strict"] == before["validation"]["strict"]
+    out = capsys.readouterr().out
+    assert "ner / validation" in out and "ner / test" in out
 
 
 class Interrupt(trainer_module.EpochSummary):

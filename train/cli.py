@@ -4,7 +4,7 @@ python -m train data CONFIG [key=value ...]       annotated sources -> HuggingFa
 python -m train silver CONFIG [key=value ...]     rule tagger over ant-news -> standoff claims
 python -m train fit CONFIG [key=value ...]        fine-tune, evaluate, write the model card
 python -m train check CONFIG [key=value ...]      the resolved config, its sources and counts; problems
-python -m train evaluate MODEL_DIR.. [--split S] re-evaluate saved models (claims: against the rules)
+python -m train evaluate MODEL_DIR.. [--split S].. re-evaluate saved models (claims: against the rules)
 python -m train evaluate MODEL_DIR.. --data CONFIG  score them on the corpora of another data config
 python -m train tag --ner DIR --claims DIR FILE.. articles -> entities and claim records (JSONL)
 python -m train linker MODEL_DIR [key=value ..]   train a learned linker into a claims model folder
@@ -70,7 +70,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    steps.evaluate(args.model_dirs, split=args.split, data_configs=args.data, resamples=args.bootstrap, seed=args.bootstrap_seed)
+    for split in dict.fromkeys(args.split or ["test"]):
+        steps.evaluate(args.model_dirs, split=split, data_configs=args.data, resamples=args.bootstrap, seed=args.bootstrap_seed)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -153,7 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR", help="model folders written by fit (runs/NAME/model)")
     evaluate.add_argument(
-        "--split", default="test", choices=["train", "validation", "test"], help="the split to score (default: %(default)s)"
+        "--split",
+        action="append",
+        choices=["train", "validation", "test"],
+        help="the split to score (repeatable: each in turn; default: test)",
     )
     evaluate.add_argument(
         "--data",
