@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from train.claims.lexicon import FRACTIONS, HUNDREDS, SCALE_ALONE, TENS, UNITS, VAGUE
-from train.claims.linking import claim_records, readable_claims
+from train.claims.linking import claim_records, read_claims
 from train.claims.quantity import parse_quantity
 from train.claims.record import Quantity
 from train.claims.rules import find_claims
@@ -110,7 +110,9 @@ def check_tagger(text: str) -> None:
         check_spans(Article(id="fuzz", text=text, spans=spans, layers=("claims",)), "fuzz")
     else:
         assert spans == []
-    for record in claim_records(text, readable_claims(text, spans)):
+    kept, records = read_claims(text, spans)
+    assert records == claim_records(text, kept)
+    for record in records:
         assert text[record["start"] : record["end"]] == record["text"]
         assert record["sentence_start"] <= record["start"] < record["end"] <= record["sentence_start"] + len(record["sentence"])
         for key in ("entity", "time"):

@@ -16,7 +16,7 @@ import train.claims.quantity
 import train.claims.rules
 import train.claims.sentence
 import train.data.text
-from train.claims.linking import _Nearest, claim_records, readable_claims
+from train.claims.linking import _Nearest, read_claims
 from train.claims.quantity import leading_context, parse_quantity
 from train.claims.rules import find_claims
 from train.data.articles import Article, check_spans
@@ -54,7 +54,7 @@ def work(monkeypatch: pytest.MonkeyPatch, text: str) -> Counter:
             patch.setattr(module, "lex", _counting(counter, "lexed", len, module.lex))
         patch.setattr(train.claims.rules, "_gap", _counting(counter, "gaps", lambda *_: 1, train.claims.rules._gap))
         assert len(split_sentences(text)) == 1
-        claim_records(text, readable_claims(text, find_claims(text)))
+        read_claims(text, find_claims(text))
     return counter
 
 

@@ -2,7 +2,7 @@
 ``ENT`` and ``TIME`` of that sentence that belong to it.
 
 Works on any claims spans, the rule tagger's (:func:`train.claims.rules.find_claims`) or a model's.
-:func:`readable_claims` drops the ``QTY`` spans of a model whose text reads as no number (a stray word
+:func:`read_claims` drops the ``QTY`` spans of a model whose text reads as no number (a stray word
 such as ``وملف``): every quantity of the guidelines has a value or a bound. :func:`claim_records` reads
 each ``QTY`` with :func:`train.claims.quantity.parse_quantity` and links to it the nearest ``ENT`` it owns
 (:func:`_owners`) or shares (an amount after another, a count followed by ``آخرين``), the nearest ``TIME`` of
@@ -115,15 +115,14 @@ def _read(text: str, qty: Span, sentence_end: int) -> Quantity:
     return parse_quantity(text[qty.start : qty.end], context_after=leading_context(text, qty.end, max(sentence_end, qty.end)))
 
 
-def readable_claims(text: str, spans: Iterable[Span]) -> list[Span]:
-    """``spans`` less the ``QTY`` spans whose record has no value and no bound."""
-    sentences = split_sentences(text)
-    sentence_of = _sentence_index(sentences)
-    return [
-        span
-        for span in spans
-        if span.label != "QTY" or _read(text, span, sentences[sentence_of(span)].end if sentences else len(text)).has_number
-    ]
+def read_claims(text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None = None) -> tuple[list[Span], list[dict]]:
+    """``spans`` less the ``QTY`` spans whose record has no value and no bound (a model's stray word such as
+    ``وملف``: every quantity of the guidelines has one), and the :func:`claim_records` of those kept: what
+    ``tag`` writes, each ``QTY`` read once."""
+    spans = list(spans)
+    dropped: set[Span] = set()
+    records = _records(text, spans, why, dropped)
+    return [span for span in spans if span not in dropped], records
 
 
 def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None = None) -> list[dict]:
@@ -137,6 +136,14 @@ def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] 
     inherits them from the nearest earlier sentence of its paragraph that has its own (:func:`_inherit`).
     Given ``why`` (a span -> what made it), each record also has an ``explain`` field (:func:`_explained`).
     """
+    return _records(text, spans, why)
+
+
+def _records(
+    text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None, dropped: set[Span] | None = None
+) -> list[dict]:
+    """:func:`claim_records`; given ``dropped``, the ``QTY`` spans that read as no number go there, and the
+    records are made as if they were not among ``spans``."""
     sentences = split_sentences(text)
     sentence_of = _sentence_index(sentences)
     paragraph = paragraph_of(text)
@@ -150,6 +157,12 @@ def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] 
         sentence: Sentence | None = sentences[index] if sentences else None
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
         read = {qty: _read(text, qty, s_end) for qty in quantities}
+        if dropped is not None:
+            dropped.update(qty for qty, quantity in read.items() if not quantity.has_number)
+            read = {qty: quantity for qty, quantity in read.items() if quantity.has_number}
+            quantities = list(read)
+            if not quantities:
+                continue
         kinds = {qty: quantity.kind for qty, quantity in read.items()}
         linked = _sentence_links(text, read, by_label["ENT"].get(index, []), by_label["TIME"].get(index, []))
         others = [kind == "count" and _others_after(text, qty) for qty, kind in kinds.items()]

@@ -10,7 +10,7 @@ the articles whose gold names them, :func:`linked_articles`). ``normalizer`` sco
 on the gold spans.
 
 Each model is scored as ``tag`` uses it, its ``QTY`` spans that read as no number dropped
-(:func:`train.claims.linking.readable_claims`) and its links made by its learned linker when it has one
+(:func:`train.claims.linking.read_claims`) and its links made by its learned linker when it has one
 (:mod:`train.inference.linker`; then also with the rule linker, ``<model dir> (rule linker)``), and on its
 raw spans with the rule linker (``<model dir> (raw spans)``). When the
 split has several gold sources (the seed, the test articles, the blind test articles), every source is

@@ -6,7 +6,7 @@ Every sentence of every article is tagged in one batched pass per model (sorted 
 512-token limit: long sentences are windowed), so a folder of thousands of articles costs a few
 large batches, not one pipeline call per sentence. Offsets index the original text. Without a claims
 model, claims come from the rule tagger; a model's ``QTY`` spans that read as no number are dropped
-(:func:`train.claims.linking.readable_claims`). Claims are linked to their ``ENT`` and ``TIME`` by the rule
+(:func:`train.claims.linking.read_claims`). Claims are linked to their ``ENT`` and ``TIME`` by the rule
 linker (:func:`train.claims.linking.claim_records`), then, when the claims model folder has a learned linker
 and runs on torch, re-linked by it (:func:`train.inference.linker.relink`; the word vectors come from the
 same forward pass); each record's ``linker`` says which linker made each link.
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
-from train.claims.linking import claim_records, readable_claims
+from train.claims.linking import read_claims
 from train.claims.rules import find_claims
 from train.data.articles import DataError
 from train.data.readers.jsonl import json_record
@@ -209,8 +209,7 @@ def document_records(
     """A document's claims ``spans`` less those that read as no number, and their records as ``tag`` writes
     them: the rule linker's (:func:`train.claims.linking.claim_records`), relinked by a learned ``linker`` when
     given with the claims model's word ``vectors`` of each sentence (:func:`train.inference.linker.relink`)."""
-    readable = readable_claims(document.text, spans)
-    records = claim_records(document.text, readable, why)
+    readable, records = read_claims(document.text, spans, why)
     if linker is not None and vectors is not None:
         from train.inference.linker import relink
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from datasets import Dataset
 
-from train.claims.linking import claim_records, readable_claims
+from train.claims.linking import read_claims
 from train.config import LinkerSection, RunConfig
 from train.data.dataset import load_prepared, task_splits
 from train.data.spans import bio_to_spans
@@ -39,7 +39,7 @@ def sentence_choices(
     """Per link kind, the :class:`Choice` of each gold-linked ``QTY`` (``links``: a row's ``claim_links``) that
     the BIO ``labels`` of the sentence's words have, among the spans of the labels; and the ``QTY`` spans of
     the labels (word indices), less those that read as no number, as ``tag`` drops them
-    (:func:`train.claims.linking.readable_claims`). The rule linker's choice is made on the words joined by
+    (:func:`train.claims.linking.read_claims`). The rule linker's choice is made on the words joined by
     single spaces (every character but a space is in a word)."""
     text, words = "", []
     for token in tokens:
@@ -47,9 +47,9 @@ def sentence_choices(
         words.append(Token(token, len(text), len(text) + len(token)))
         text += token
     index = WordIndex(words)
-    spans = readable_claims(text, bio_to_spans(words, labels, "claims"))
+    spans, records = read_claims(text, bio_to_spans(words, labels, "claims"))
     by_label = {label: [index(s.start, s.end) for s in spans if s.label == label] for label in ("QTY", *KINDS.values())}
-    rules = {index(r["start"], r["end"]): r for r in claim_records(text, spans)}
+    rules = {index(r["start"], r["end"]): r for r in records}
     choices: dict[str, list[Choice]] = {kind: [] for kind in KINDS}
     for link in links:
         qty = (link["qty"][0], link["qty"][1])
