@@ -196,3 +196,13 @@ def test_shipped_configs_cover_the_real_corpora(name: str, shared_data: Path) ->
     files = source_files(config, source.path, source.name)
     assert "LICENSE_repo_MIT.txt" not in {f.name for f in files}
     assert set(source.label_map) == _corpus_keys(files)  # and no key for a tag the corpus does not have
+
+
+def test_data_with_several_splits_is_refused(model: Path, capsys: pytest.CaptureFixture) -> None:
+    before = (model / "eval_results.json").read_text()
+    assert main(["evaluate", str(model), "--data", SHIPPED["aqmar"], "--split", "validation", "--split", "test"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: evaluate --data takes one --split (the in-domain split the other corpora are compared with); "
+        "run it once per split"
+    )
+    assert (model / "eval_results.json").read_text() == before

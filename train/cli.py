@@ -70,7 +70,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    for split in dict.fromkeys(args.split or ["test"]):
+    splits = list(dict.fromkeys(args.split or ["test"]))
+    if args.data and len(splits) > 1:
+        raise UserError(
+            "evaluate --data takes one --split (the in-domain split the other corpora are compared with); run it once per split"
+        )
+    for split in splits:
         steps.evaluate(args.model_dirs, split=split, data_configs=args.data, resamples=args.bootstrap, seed=args.bootstrap_seed)
 
 
