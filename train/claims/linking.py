@@ -120,8 +120,7 @@ def read_claims(text: str, spans: Iterable[Span], why: Callable[[Span], dict] | 
     ``وملف``: every quantity of the guidelines has one), and the :func:`claim_records` of those kept: what
     ``tag`` writes, each ``QTY`` read once."""
     spans = list(spans)
-    dropped: set[Span] = set()
-    records = _records(text, spans, why, dropped)
+    records, dropped = _records(text, spans, why, drop_unread=True)
     return [span for span in spans if span not in dropped], records
 
 
@@ -136,14 +135,14 @@ def claim_records(text: str, spans: Iterable[Span], why: Callable[[Span], dict] 
     inherits them from the nearest earlier sentence of its paragraph that has its own (:func:`_inherit`).
     Given ``why`` (a span -> what made it), each record also has an ``explain`` field (:func:`_explained`).
     """
-    return _records(text, spans, why)
+    return _records(text, spans, why)[0]
 
 
 def _records(
-    text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None, dropped: set[Span] | None = None
-) -> list[dict]:
-    """:func:`claim_records`; given ``dropped``, the ``QTY`` spans that read as no number go there, and the
-    records are made as if they were not among ``spans``."""
+    text: str, spans: Iterable[Span], why: Callable[[Span], dict] | None, drop_unread: bool = False
+) -> tuple[list[dict], set[Span]]:
+    """:func:`claim_records`, and the ``QTY`` spans dropped: with ``drop_unread``, those that read as no number,
+    the records made as if they were not among ``spans``."""
     sentences = split_sentences(text)
     sentence_of = _sentence_index(sentences)
     paragraph = paragraph_of(text)
@@ -151,13 +150,13 @@ def _records(
     for span in sorted(spans):
         if span.layer == LAYER and span.label in by_label:
             by_label[span.label].setdefault(sentence_of(span), []).append(span)
-    records = []
+    records, dropped = [], set()
     governing: dict[str, tuple[int, Span]] = {}  # link -> (paragraph, span) of the last sentence that had its own
     for index, quantities in sorted(by_label["QTY"].items()):
         sentence: Sentence | None = sentences[index] if sentences else None
         s_start, s_end = (sentence.start, sentence.end) if sentence else (0, len(text))
         read = {qty: _read(text, qty, s_end) for qty in quantities}
-        if dropped is not None:
+        if drop_unread:
             dropped.update(qty for qty, quantity in read.items() if not quantity.has_number)
             read = {qty: quantity for qty, quantity in read.items() if quantity.has_number}
             quantities = list(read)
@@ -176,7 +175,7 @@ def _records(
             if why:
                 record["explain"] = _explained(text, qty, why, links)
             records.append(record)
-    return records
+    return records, dropped
 
 
 def _sentence_links(text: str, read: dict[Span, Quantity], entities: list[Span], times: list[Span]) -> list[dict]:
