@@ -1,14 +1,20 @@
 """Can more training make a NER model's sub-words agree, so that ``aggregation_strategy="simple"`` returns whole words?
 
-    python -m bench.subword_consistency runs/mini-all-fast6/model OUT [--weight 3] [--epochs 3]
+    python -m bench.subword_consistency runs/mini-all-fast6/model OUT [--method self-training] [--weight 1] [--epochs 2]
     python -m train evaluate OUT --split validation && python -m bench.simple_cut OUT --split validation
 
 An experiment, not a training recipe: it continues training a model folder written by ``fit`` with
 ``train.label_subwords: all`` (every sub-word labelled) on the ANERcorp train split of
-``configs/mini.yaml``, and adds on unlabelled ant-news sentences (``--corpus``) a consistency loss
-(``--weight``): the cross-entropy of each continuation sub-word against its word's first sub-word's own
-(detached) distribution, ``B-X`` read as ``I-X``. ``--weight 0`` is the control: the same extra training
-without it.
+``configs/mini.yaml``, and adds a loss (``--weight``) on unlabelled ant-news sentences (``--corpus``):
+
+- ``--method consistency``: on every sentence drawn, the cross-entropy of each continuation sub-word against
+  its word's first sub-word's own (detached) distribution, ``B-X`` read as ``I-X``;
+- ``--method self-training``: the starting model tags the sentences drawn, and only those where some word's
+  sub-words disagree (a continuation whose tag is not its first sub-word's, ``B-X`` read as ``I-X``) are
+  kept, each word labelled on every sub-word with its first sub-word's tag (``B-X`` turned into ``I-X``
+  after the first). A second round runs the script again on its own output.
+
+``--weight 0`` is the control: the same extra training without either loss.
 
 It writes a model folder (the new weights; the input folder's tokenizer and run config) that
 ``python -m train evaluate`` scores and ``bench.simple_cut`` measures. Results: ``docs/results.md``,
@@ -67,11 +73,36 @@ def consistency_loss(logits: torch.Tensor, sources: torch.Tensor, to_continuatio
     return -((teacher * log_probs).sum(-1) * continuation).sum() / continuation.sum().clamp(min=1)
 
 
+def disagreeing_windows(
+    model, windows: list[Window], continuation: dict[int, int], pad_id: int, batch_size: int = 64
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """``(input ids, labels)`` of the ``windows`` where ``model`` tags some continuation sub-word otherwise
+    than its word's first sub-word (``continuation``: :func:`~train.inference.encoding.continuation_tags`),
+    each word labelled with its first sub-word's tag and that tag's continuation tag on its other sub-words."""
+    kept = []
+    model.eval()
+    with torch.no_grad():
+        for begin in range(0, len(windows), batch_size):
+            chunk = windows[begin : begin + batch_size]
+            predicted = model(**collate([torch.tensor(w.input_ids) for w in chunk], None, pad_id, 1)).logits.argmax(-1)
+            for window, tags in zip(chunk, predicted.tolist()):
+                sources = first_subword_of(window)
+                if all(continuation[tags[source]] == tags[i] for i, source in enumerate(sources) if source != i):
+                    continue
+                word_tags = [0] * (max(window.first_subword, default=-1) + 1)
+                for word, position in window.first_subword.items():
+                    word_tags[word] = tags[position]
+                kept.append((torch.tensor(window.input_ids), torch.tensor(window_labels(window, word_tags, continuation))))
+    model.train()
+    return kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model_dir", help="a NER model folder trained with train.label_subwords=all")
     parser.add_argument("output", help="the model folder to write")
-    parser.add_argument("--weight", type=float, default=3.0, help="the consistency loss's weight (0: the control)")
+    parser.add_argument("--method", choices=["consistency", "self-training"], default="consistency")
+    parser.add_argument("--weight", type=float, default=3.0, help="the added loss's weight (0: the control)")
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -86,6 +117,7 @@ def main() -> None:
     corpus = str(config.path(args.corpus))
     tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
     model = AutoModelForTokenClassification.from_pretrained(args.model_dir)
+    pad_id = tokenizer.pad_token_id
     tags = continuation_tags(names)
     to_continuation = torch.zeros(len(names), len(names))
     to_continuation[list(tags), list(tags.values())] = 1.0
@@ -94,25 +126,29 @@ def main() -> None:
         (torch.tensor(w.input_ids), torch.tensor(window_labels(w, train["tags"][w.row], tags)))
         for w in build_windows(tokenizer, train["tokens"], tokenizer.model_max_length)
     ]
-    unlabelled = [
-        (torch.tensor(w.input_ids), torch.tensor(first_subword_of(w)))
-        for w in unlabelled_windows(corpus, tokenizer, args.unlabelled, args.seed)
-    ]
+    windows = unlabelled_windows(corpus, tokenizer, args.unlabelled, args.seed)
+    if args.method == "consistency":
+        unlabelled = [(torch.tensor(w.input_ids), torch.tensor(first_subword_of(w))) for w in windows]
+    else:
+        unlabelled = disagreeing_windows(model, windows, tags, pad_id)
+        print(f"{len(unlabelled)} of {len(windows)} unlabelled sentences have a word whose sub-words disagree", flush=True)
     steps = int(len(labelled) / args.batch_size * args.epochs)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / steps))
-    pad_id = tokenizer.pad_token_id
     model.train()
     started = time.perf_counter()
     for step in range(steps):
         ids, labels = zip(*rng.sample(labelled, args.batch_size))
         loss = model(**collate(ids, labels, pad_id, 1)).loss
-        if args.weight:
+        if args.weight and args.method == "consistency":
             start = step * args.batch_size % (len(unlabelled) - args.batch_size)
             ids, sources = zip(*unlabelled[start : start + args.batch_size])
             inputs = collate(ids, sources, pad_id, 1)  # sources padded with IGNORE, as labels are
             sources = inputs.pop("labels")
             loss = loss + args.weight * consistency_loss(model(**inputs).logits, sources, to_continuation)
+        elif args.weight:
+            ids, labels = zip(*rng.sample(unlabelled, args.batch_size))
+            loss = loss + args.weight * model(**collate(ids, labels, pad_id, 1)).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
